@@ -50,9 +50,11 @@ def demo_catalog_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def cache_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A cache folder shared by the whole test session (embeddings are computed once per run)."""
-    return tmp_path_factory.mktemp("mmrec-cache")
+def cache_root() -> Path:
+    """The embedding cache of model-backed tests: kept between runs (entries are content-keyed, never stale)."""
+    path = Path(os.environ.get("MMREC_TEST_CACHE", Path.home() / ".cache" / "mmrec-test"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 @pytest.fixture(scope="session")

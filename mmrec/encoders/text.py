@@ -66,7 +66,7 @@ class SentenceTextEncoder(EmbeddingEncoder):
 
     @property
     def dim(self) -> int:
-        return int(self._loaded().get_sentence_embedding_dimension())
+        return int(self._loaded().get_embedding_dimension())
 
     def load(self) -> None:
         self._loaded()

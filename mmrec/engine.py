@@ -1,0 +1,170 @@
+"""The process-wide part of the recommender: catalog, encoders and per-modality embedding indexes.
+
+An :class:`Engine` is built once per process (models load once) and shared by every
+:class:`~mmrec.session.Session`; it holds no per-user state.
+
+Modalities (each a space where the profile keeps signals and items get a score):
+
+- ``text``: the sentence encoder over item texts; reviews, voice transcripts, liked/disliked items.
+- ``image``: the image encoder (CLIP, else the visual-feature fallback) over item photos; uploaded
+  photos, liked/disliked items.
+- ``clip_text``: CLIP's text tower against item photos (text → image); only when CLIP is live.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .catalog import Catalog, Item, load_catalog
+from .config import cache_dir as resolve_cache_dir
+from .config import setting
+from .encoders.base import EmbeddingEncoder, Encoder, Status
+from .encoders.text import load_text_encoder
+from .errors import ModelUnavailableError
+from .index import EmbeddingIndex, embed_catalog
+from .understanding import Vocabulary
+
+
+@dataclass
+class Modality:
+    """A space: the item index and the encoder that maps user input into it."""
+
+    name: str
+    index: EmbeddingIndex
+    encoder: EmbeddingEncoder
+
+
+class Engine:
+    """Catalog + encoders + indexes, loaded once and shared by sessions."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        modalities: dict[str, Modality],
+        *,
+        transcriber: Encoder | None = None,
+        unavailable: dict[str, Status] | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.modalities = modalities
+        self.transcriber = transcriber
+        self.vocabulary = Vocabulary.from_catalog(catalog)
+        self.unavailable = dict(unavailable or {})
+        self.prices = np.array([item.price if item.price is not None else np.nan for item in catalog])
+        self.prior, self.prior_note = _rating_prior(catalog)
+        self._item_terms = [_terms_of(item) for item in catalog]
+        self._term_masks: dict[str, np.ndarray] = {}
+
+    @classmethod
+    def load(
+        cls,
+        catalog: str | Path | Catalog,
+        *,
+        text_model: str | None = None,
+        image: bool = True,
+        speech: bool = True,
+        cache_dir: str | Path | None = None,
+        progress: bool = False,
+    ) -> Engine:
+        """Load the catalog and every encoder, and embed the catalog (cached on disk)."""
+        if not isinstance(catalog, Catalog):
+            catalog = load_catalog(catalog)
+        root = resolve_cache_dir(cache_dir)
+        text = load_text_encoder(text_model)
+        text_vectors, present = embed_catalog(catalog, text, Item.text, cache_root=root, progress=progress)
+        modalities = {"text": Modality("text", EmbeddingIndex(text_vectors, present, model=text.name), text)}
+        unavailable: dict[str, Status] = {}
+        if image and setting("image", "on") != "off":
+            modalities.update(_image_modalities(catalog, root, progress, unavailable))
+        else:
+            unavailable["image"] = Status(False, "-", "photo input is switched off")
+        transcriber = None
+        if speech and setting("speech", "on") != "off":
+            from .encoders.speech import load_transcriber
+
+            transcriber = load_transcriber()
+        else:
+            unavailable["speech"] = Status(False, "-", "voice input is switched off")
+        return cls(catalog, modalities, transcriber=transcriber, unavailable=unavailable)
+
+    def status(self) -> dict[str, Status]:
+        """Which component runs each modality, or why it does not."""
+        out = {name: m.encoder.status for name, m in self.modalities.items()}
+        if self.transcriber is not None:
+            out["speech"] = self.transcriber.status
+        for name, status in self.unavailable.items():
+            out.setdefault(name, status)
+        return out
+
+    def encode(self, modality: str, value: Any) -> np.ndarray:
+        """``value`` (text, image...) as a unit vector in ``modality``'s space."""
+        return self.modalities[modality].encoder.encode([value])[0]
+
+    def item_vector(self, modality: str, row: int) -> np.ndarray | None:
+        index = self.modalities[modality].index
+        return index.vectors[row] if index.present[row] else None
+
+    def term_mask(self, term: str) -> np.ndarray:
+        """Which items a vocabulary term (category, colour, attribute word) describes."""
+        key = term.lower()
+        if key not in self._term_masks:
+            self._term_masks[key] = np.array([key in terms for terms in self._item_terms], dtype=bool)
+        return self._term_masks[key]
+
+
+def _image_modalities(
+    catalog: Catalog, root: Path, progress: bool, unavailable: dict[str, Status]
+) -> dict[str, Modality]:
+    from .encoders.image import load_image_encoders
+    from .images import load_image
+
+    image_encoder, clip_text = load_image_encoders()
+    try:
+        vectors, present = embed_catalog(
+            catalog,
+            image_encoder,
+            lambda item: load_image(item.image),
+            cache_root=root,
+            usable=lambda item: item.image is not None,
+            progress=progress,
+        )
+    except ModelUnavailableError as e:
+        warnings.warn(str(e), stacklevel=3)
+        unavailable["image"] = Status(False, image_encoder.name, str(e))
+        return {}
+    index = EmbeddingIndex(vectors, present, model=image_encoder.name)
+    out = {"image": Modality("image", index, image_encoder)}
+    if clip_text is not None:
+        out["clip_text"] = Modality("clip_text", index, clip_text)
+    else:
+        unavailable["clip_text"] = Status(
+            False, "-", "text-to-image matching needs CLIP; the live image encoder is not CLIP"
+        )
+    return out
+
+
+def _terms_of(item: Item) -> set[str]:
+    words = {w.lower() for w in item.attribute_words()}
+    if item.color:
+        words.add(item.color.lower())
+    words.update(c.rsplit("/", 1)[-1].lower() for c in item.categories)
+    return words
+
+
+def _rating_prior(catalog: Catalog) -> tuple[np.ndarray, list[str]]:
+    """Per item: a damped mean customer rating mapped to [-1, 1], and a note like '4.5★ (6 reviews)'."""
+    sums = np.zeros(len(catalog))
+    counts = np.zeros(len(catalog))
+    for review in catalog.reviews:
+        for item_id in review.item_ids:
+            row = catalog.position(item_id)
+            sums[row] += review.rating
+            counts[row] += 1
+    damped = (sums + 3.0 * 2) / (counts + 2)  # two phantom 3-star reviews
+    notes = [f"{s / c:.1f}★ from {int(c)} review{'s' if c > 1 else ''}" if c else "" for s, c in zip(sums, counts)]
+    return (damped - 3.0) / 2.0, notes

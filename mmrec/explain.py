@@ -1,0 +1,54 @@
+"""One-line reasons built from an item's score contributions and the interactions behind them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .profile import Profile
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+_VERB = {"text": "close to", "image": "looks like", "clip_text": "pictured like"}
+NOTICEABLE = 0.02
+
+
+def explain(engine: Engine, profile: Profile, row: int, contributions: dict[str, float]) -> str:
+    """Why item ``row`` is where it is, e.g. 'close to your review “warm jacket”; matches jackets'."""
+    parts: list[str] = []
+    towards, away = _strongest_signals(engine, profile, row, contributions)
+    if towards:
+        parts.append(towards)
+    matched = [t for t, w in profile.term_weights().items() if w > 0 and engine.term_mask(t)[row]]
+    if matched:
+        parts.append("matches " + ", ".join(matched[:3]))
+    clashes = [t for t, w in profile.term_weights().items() if w < 0 and engine.term_mask(t)[row]]
+    if clashes:
+        parts.append("though it is " + ", ".join(clashes[:2]))
+    if away:
+        parts.append(away)
+    if contributions.get("diversity", 0.0) < -NOTICEABLE:
+        parts.append("lowered a little to keep the list varied")
+    if not parts:
+        note = engine.prior_note[row]
+        parts.append(f"customers rate it {note}" if note else "a starting pick: tell me what you like")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:]
+
+
+def _strongest_signals(engine: Engine, profile: Profile, row: int, contributions: dict[str, float]) -> tuple[str, str]:
+    """The interaction that pulled the item up most, and the one that pushed it down most."""
+    best: tuple[float, str] = (NOTICEABLE, "")
+    worst: tuple[float, str] = (-NOTICEABLE, "")
+    for modality, verb in _VERB.items():
+        if modality not in contributions:
+            continue
+        vector = engine.item_vector(modality, row)
+        if vector is None:
+            continue
+        for signal, share in profile.signal_contributions(modality, vector):
+            if signal.weight > 0 and share > best[0]:
+                best = (share, f"{verb} {signal.source}")
+            elif signal.weight < 0 and share < worst[0]:
+                worst = (share, f"pushed down as it resembles {signal.source}")
+    return best[1], worst[1]

@@ -1,0 +1,167 @@
+"""Fusion and ranking: per-modality scores, weighted late fusion, filters, optional MMR diversity.
+
+Every modality's score is centred on the catalog mean (so a contribution says "above or below a
+typical item") and multiplied by its fusion weight; an item's score is the sum of its
+contributions, which are reported per item. With ``diversity > 0`` the list is re-ranked by maximal
+marginal relevance; the reported score is then the MMR value (non-increasing down the list) and the
+redundancy penalty is reported as the ``diversity`` contribution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from .engine import Engine
+from .explain import explain
+from .index import APPROXIMATE_ABOVE
+from .profile import Profile
+
+CANDIDATES_PER_MODALITY = 2000
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """How much each modality counts in the fused score."""
+
+    text: float = 1.0
+    image: float = 0.8
+    clip_text: float = 0.6
+    attributes: float = 0.5
+    prior: float = 0.1
+
+    def of(self, modality: str) -> float:
+        return float(getattr(self, modality, 0.0))
+
+    def to_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RankedItem:
+    """One row of a ranked list."""
+
+    id: str
+    score: float
+    contributions: dict[str, float]
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "score": round(self.score, 4),
+            "contributions": {k: round(v, 4) for k, v in self.contributions.items()},
+            "reason": self.reason,
+        }
+
+
+def rank(
+    engine: Engine,
+    profile: Profile,
+    *,
+    k: int = 10,
+    weights: FusionWeights = FusionWeights(),
+    diversity: float = 0.0,
+) -> list[RankedItem]:
+    """The ``k`` best items for ``profile``, best first, each with contributions and a reason."""
+    rows = _candidate_rows(engine, profile)
+    parts = _contributions(engine, profile, rows, weights)
+    total = np.sum(list(parts.values()), axis=0)
+    keep = _allowed(engine, profile, rows)
+    rows, total = rows[keep], total[keep]
+    parts = {m: c[keep] for m, c in parts.items()}
+    if diversity > 0:
+        picked, scores, penalties = _mmr(engine, rows, total, k, diversity)
+        parts = {m: (1 - diversity) * c for m, c in parts.items()}
+        parts["diversity"] = np.zeros(len(rows))
+        parts["diversity"][picked] = -penalties
+    else:
+        picked = np.argsort(-total, kind="stable")[:k]
+        scores = total[picked]
+    out = []
+    for pos, score in zip(picked, scores):
+        row = int(rows[pos])
+        contributions = {m: float(c[pos]) for m, c in parts.items()}
+        out.append(RankedItem(engine.catalog[row].id, float(score), contributions, explain(engine, profile, row, contributions)))
+    return out
+
+
+def _candidate_rows(engine: Engine, profile: Profile) -> np.ndarray:
+    n = len(engine.catalog)
+    if n <= APPROXIMATE_ABOVE:
+        return np.arange(n)
+    found = [np.argsort(-engine.prior)[:CANDIDATES_PER_MODALITY]]
+    for modality in profile.modalities():
+        pref = profile.preference(modality)
+        if modality in engine.modalities and pref is not None:
+            found.append(engine.modalities[modality].index.candidates(pref, CANDIDATES_PER_MODALITY))
+    return np.unique(np.concatenate(found))
+
+
+def _contributions(engine: Engine, profile: Profile, rows: np.ndarray, weights: FusionWeights) -> dict[str, np.ndarray]:
+    every = len(rows) == len(engine.catalog)
+    parts: dict[str, np.ndarray] = {}
+    for modality in profile.modalities():
+        pref = profile.preference(modality)
+        if modality not in engine.modalities or pref is None:
+            continue
+        index = engine.modalities[modality].index
+        scores = index.scores(pref, None if every else rows)
+        parts[modality] = weights.of(modality) * (scores - index.mean_vector @ pref) * index.present[rows]
+    terms = profile.term_weights()
+    if terms:
+        total = sum(abs(w) for w in terms.values())
+        match = sum(w * engine.term_mask(t)[rows] for t, w in terms.items()) / total
+        parts["attributes"] = weights.attributes * match
+    parts["prior"] = weights.prior * engine.prior[rows]
+    return parts
+
+
+def _allowed(engine: Engine, profile: Profile, rows: np.ndarray) -> np.ndarray:
+    """Items the hard filters and dislikes let through."""
+    f = profile.filters
+    keep = np.ones(len(rows), dtype=bool)
+    items = [engine.catalog[int(r)] for r in rows] if not f.is_empty() or profile.disliked else []
+    if profile.disliked:
+        keep &= np.array([item.id not in profile.disliked for item in items])
+    if f.is_empty():
+        return keep
+    prices = engine.prices[rows]
+    if f.max_price is not None:
+        keep &= ~(prices > f.max_price)
+    if f.min_price is not None:
+        keep &= ~(prices < f.min_price)
+    lower = {c.lower() for c in f.exclude_colors}
+    only = {c.lower() for c in f.include_colors}
+    no_cat = set(f.exclude_categories)
+    only_cat = set(f.include_categories)
+    for i, item in enumerate(items):
+        color = (item.color or "").lower()
+        leaves = {c.rsplit("/", 1)[-1] for c in item.categories}
+        if color in lower or (only and color not in only) or leaves & no_cat or (only_cat and not leaves & only_cat):
+            keep[i] = False
+    return keep
+
+
+def _mmr(engine: Engine, rows: np.ndarray, relevance: np.ndarray, k: int, diversity: float):
+    """Greedy maximal marginal relevance over the best candidates, by text-embedding similarity."""
+    pool = np.argsort(-relevance, kind="stable")[: max(5 * k, 50)]
+    vectors = engine.modalities["text"].index.vectors[rows[pool]]
+    sim = vectors @ vectors.T
+    lam = 1.0 - diversity
+    max_sim = np.zeros(len(pool))
+    chosen: list[int] = []
+    values: list[float] = []
+    penalties: list[float] = []
+    available = np.ones(len(pool), dtype=bool)
+    for _ in range(min(k, len(pool))):
+        value = np.where(available, lam * relevance[pool] - diversity * max_sim, -np.inf)
+        best = int(np.argmax(value))
+        chosen.append(best)
+        values.append(float(value[best]))
+        penalties.append(float(diversity * max_sim[best]))
+        available[best] = False
+        max_sim = np.maximum(max_sim, sim[best])
+    return pool[chosen], np.array(values), np.array(penalties)

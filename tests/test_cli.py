@@ -1,0 +1,46 @@
+"""The headless session CLI as an external script uses it: a subprocess, JSON lines both ways."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(args: list[str], lines: list[str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mmrec", *args],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+        env={**os.environ, "MMREC_IMAGE": "off", "MMREC_SPEECH": "off", "HF_HUB_OFFLINE": "1"},
+    )
+
+
+def test_session_cli_answers_each_line_and_survives_bad_ones(luma_mini_dir, tmp_path):
+    p = run_cli(
+        ["session", "--catalog", str(luma_mini_dir), "--top", "4"],
+        [
+            json.dumps({"type": "review", "text": "a light tee for hot summer runs"}),
+            "{broken",
+            json.dumps({"type": "photo", "image": "/nope.jpg"}),
+            json.dumps({"type": "reset"}),
+        ],
+    )
+    assert p.returncode == 0, p.stderr
+    out = [json.loads(line) for line in p.stdout.splitlines()]
+    assert [o["turn"] for o in out] == [1, 2, 3, 4]
+    assert len(out[0]["ranked"]) == 4 and "sentiment" in out[0]["understood"]
+    assert "not valid JSON" in out[1]["error"]
+    assert "photo input is unavailable" in out[2]["error"]
+    assert out[3]["understood"] == {"action": "reset"}
+
+
+def test_session_cli_reports_a_missing_catalog_clearly(tmp_path):
+    p = run_cli(["session", "--catalog", str(tmp_path / "none")], [])
+    assert p.returncode == 2
+    assert "does not exist" in p.stderr and "Traceback" not in p.stderr

@@ -1,0 +1,141 @@
+"""The feedback loop end to end through the session API, with the real MiniLM encoder."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mmrec.engine import Engine
+from mmrec.events import Dislike, Like, Photo, Reset, Review, Voice
+from mmrec.session import Session
+
+HOODIES_AND_JACKETS = {"Jackets", "Hoodies & Sweatshirts"}
+
+
+@pytest.fixture(scope="module")
+def luma(luma_dir, cache_root) -> Engine:
+    return Engine.load(luma_dir, image=False, speech=False, cache_dir=cache_root)
+
+
+@pytest.fixture(scope="module")
+def mini(luma_mini_dir, cache_root) -> Engine:
+    return Engine.load(luma_mini_dir, image=False, speech=False, cache_dir=cache_root)
+
+
+def leaves(engine: Engine, ids: list[str]) -> list[str]:
+    return [engine.catalog.get(i).leaf_category for i in ids]
+
+
+def test_warm_running_jacket_not_black_then_dislikes_drop_items_and_their_twins(luma):
+    session = Session(luma, top_k=10)
+    turn = session.submit(Review("I want a warm jacket for running, not black"))
+    assert turn.error is None
+    ids = [r.id for r in turn.ranked]
+    assert sum(leaf in HOODIES_AND_JACKETS for leaf in leaves(luma, ids)) >= 7
+    assert all(luma.catalog.get(i).color != "Black" for i in ids)
+    assert "Black" in turn.understood["filters"]["exclude_colors"]
+
+    disliked = ids[:2]
+    twins = {
+        other.id
+        for d in disliked
+        for other in luma.catalog
+        if other.extra.get("parent_sku") == luma.catalog.get(d).extra.get("parent_sku") and other.id != d
+    }
+    before = {r.id: n for n, r in enumerate(session.shown)}
+    for item_id in disliked:
+        turn = session.submit(Dislike(item_id))
+        assert turn.error is None
+    after = [r.id for r in turn.ranked]
+    assert not set(disliked) & set(after)
+    for twin in twins & set(before):
+        assert twin not in after or after.index(twin) > before[twin], f"{twin} did not drop"
+    assert all(luma.catalog.get(i).color != "Black" for i in after)
+
+
+def test_every_item_carries_contributions_summing_to_its_score_and_a_reason(mini):
+    session = Session(mini, top_k=8)
+    turn = session.submit(Review("soft comfortable yoga pants"))
+    assert len(turn.ranked) == 8
+    scores = [r.score for r in turn.ranked]
+    assert scores == sorted(scores, reverse=True)
+    for r in turn.ranked:
+        assert r.contributions and "text" in r.contributions
+        assert sum(r.contributions.values()) == pytest.approx(r.score, abs=1e-5)
+        assert r.reason.strip()
+    assert "yoga pants" in turn.ranked[0].reason.lower() or "review" in turn.ranked[0].reason.lower()
+
+
+def test_a_like_pulls_similar_items_up_and_names_the_liked_item(mini):
+    session = Session(mini, top_k=10)
+    liked = mini.catalog[len(mini.catalog) // 2]
+    turn = session.submit(Like(liked.id))
+    assert liked.id in [r.id for r in turn.ranked]
+    sibling_reasons = [r.reason for r in turn.ranked if r.id != liked.id]
+    assert any(liked.name in reason for reason in sibling_reasons)
+
+
+def test_negative_review_pushes_away_from_what_it_describes(mini):
+    session = Session(mini, top_k=5)
+    session.submit(Review("I love hoodies"))
+    hoodie_share = sum(leaf == "Hoodies & Sweatshirts" for leaf in leaves(mini, [r.id for r in session.shown]))
+    turn = session.submit(Review("I hate hoodies, they are awful and itchy"))
+    assert turn.understood["label"] == "negative"
+    assert sum(leaf == "Hoodies & Sweatshirts" for leaf in leaves(mini, [r.id for r in turn.ranked])) < hoodie_share
+
+
+def test_cheaper_sets_a_price_cap_below_the_reviewed_item(mini):
+    session = Session(mini, top_k=10)
+    item = max(mini.catalog, key=lambda i: i.price or 0)
+    turn = session.submit(Review("nice but too expensive, show me something cheaper", item=item.id))
+    cap = turn.understood["filters"]["max_price"]
+    assert cap < item.price
+    assert all(mini.catalog.get(r.id).price <= cap for r in turn.ranked)
+
+
+def test_errors_leave_the_profile_untouched_and_the_session_going(mini):
+    session = Session(mini, top_k=5)
+    session.submit(Review("warm hoodie"))
+    shown = [r.id for r in session.shown]
+    for bad in (Like("no-such-item"), Review(""), Review("x" * 100_000), Voice("/nonexistent.wav"), Photo("/nonexistent.jpg")):
+        turn = session.submit(bad)
+        assert turn.error and len(turn.error) >= 10
+        assert [r.id for r in session.ranked()] == shown
+    assert session.turn == 6
+    assert session.submit(Reset()).error is None
+    assert session.profile.is_empty()
+
+
+def test_json_contract_lines(mini):
+    session = Session(mini, top_k=3)
+    out = session.submit_json('{"type": "review", "text": "<script>alert(1)</script> a sturdy gym bag"}')
+    assert out["turn"] == 1 and len(out["ranked"]) == 3
+    assert "<script>" not in json.dumps(out["understood"])
+    assert "error" in session.submit_json("{not json")
+    assert "teleport" in session.submit_json({"type": "teleport"})["error"]
+    assert session.submit_json({"type": "like"})["error"].startswith("a 'like' interaction needs")
+    assert session.turn == 4
+
+
+def test_listeners_see_every_turn_including_errors(mini):
+    seen = []
+    session = Session(mini, listeners=(lambda s, t: seen.append((s.id, t.turn, t.error is None)),))
+    session.submit(Review("a bag"))
+    session.submit_json("nope")
+    assert seen == [(session.id, 1, True), (session.id, 2, False)]
+
+
+def test_two_sessions_on_one_engine_do_not_share_state(mini):
+    a, b = Session(mini), Session(mini)
+    a.submit(Dislike(a.shown[0].id))
+    assert b.profile.is_empty() and b.shown[0].id == a.history[0].event["item"]
+
+
+def test_diversity_rerank_keeps_scores_non_increasing_and_reports_the_penalty(mini):
+    plain = Session(mini, top_k=8).submit(Review("black running shorts")).ranked
+    diverse = Session(mini, top_k=8, diversity=0.5).submit(Review("black running shorts")).ranked
+    scores = [r.score for r in diverse]
+    assert scores == sorted(scores, reverse=True)
+    assert any(r.contributions.get("diversity", 0) < 0 for r in diverse)
+    assert [r.id for r in plain] != [r.id for r in diverse]
