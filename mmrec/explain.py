@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
 _VERB = {"text": "close to", "image": "looks like", "clip_text": "pictured like"}
 NOTICEABLE = 0.02
+WORTH_A_WARNING = 0.08
 
 
 def explain(engine: Engine, profile: Profile, row: int, contributions: dict[str, float]) -> str:
@@ -27,11 +28,11 @@ def explain(engine: Engine, profile: Profile, row: int, contributions: dict[str,
         parts.append("though it is " + ", ".join(clashes[:2]))
     if away:
         parts.append(away)
-    if contributions.get("diversity", 0.0) < -NOTICEABLE:
-        parts.append("lowered a little to keep the list varied")
     if not parts:
         note = engine.prior_note[row]
         parts.append(f"customers rate it {note}" if note else "a starting pick: tell me what you like")
+    elif contributions.get("diversity", 0.0) < -NOTICEABLE:
+        parts.append("lowered a little to keep the list varied")
     text = "; ".join(parts)
     return text[0].upper() + text[1:]
 
@@ -39,7 +40,7 @@ def explain(engine: Engine, profile: Profile, row: int, contributions: dict[str,
 def _strongest_signals(engine: Engine, profile: Profile, row: int, contributions: dict[str, float]) -> tuple[str, str]:
     """The interaction that pulled the item up most, and the one that pushed it down most."""
     best: tuple[float, str] = (NOTICEABLE, "")
-    worst: tuple[float, str] = (-NOTICEABLE, "")
+    worst: tuple[float, str] = (-WORTH_A_WARNING, "")
     for modality, verb in _VERB.items():
         if modality not in contributions:
             continue

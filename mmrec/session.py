@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 
 ITEM_MODALITIES = ("text", "image")
 """Spaces in which a liked or disliked item's own vectors become signals."""
+LIKE, DISLIKE = 1.0, -0.7
+"""A dislike is weaker than a like: it should sink the item and its twins, not its whole category."""
+COLD_START_DIVERSITY = 0.5
 CHEAPER = 0.8
 PRICIER = 1.25
 
@@ -86,8 +89,9 @@ class Session:
         self.shown = self.ranked()
 
     def ranked(self) -> list[RankedItem]:
-        """The current list for the current profile."""
-        return rank(self.engine, self.profile, k=self.top_k, weights=self.weights, diversity=self.diversity)
+        """The current list for the current profile (a varied one before any feedback)."""
+        diversity = self.diversity or (COLD_START_DIVERSITY if self.profile.is_empty() else 0.0)
+        return rank(self.engine, self.profile, k=self.top_k, weights=self.weights, diversity=diversity)
 
     def submit_json(self, line: str | dict[str, Any]) -> dict[str, Any]:
         """Handle one contract line (JSON text or object) and return the contract's answer."""
@@ -137,7 +141,7 @@ class Session:
                 self.profile = Profile(decay=self.profile.decay, turn=self.turn)
                 return {"action": "reset"}
             case Like(item=item_id) | Dislike(item=item_id):
-                return self._item_feedback(item_id, 1.0 if event.type == "like" else -1.0, event.type)
+                return self._item_feedback(item_id, LIKE if event.type == "like" else DISLIKE, event.type)
             case Review(text=text, item=item_id):
                 return self._review(text, item_id)
             case Voice(audio=audio, item=item_id):
@@ -179,7 +183,7 @@ class Session:
         else:
             # A free-standing text describes what the user wants unless it is clearly negative.
             negative = u.label == "negative" and u.intent != "more"
-            text_weight = -max(0.5, abs(u.polarity)) if negative else max(0.5, u.polarity)
+            text_weight = -max(0.5, abs(u.polarity)) if negative else 1.0
             weight = text_weight
         self.profile.add("text", self.engine.encode("text", u.query_text), text_weight, f"your review {quote}")
         if "clip_text" in self.engine.modalities:

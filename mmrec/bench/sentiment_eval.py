@@ -1,0 +1,107 @@
+"""Sentiment accuracy on labelled reviews: mmrec's scorer against off-the-shelf VADER.
+
+    python -m mmrec.bench.sentiment_eval --reviews /path/to/catalog/reviews.jsonl [--out result.json]
+
+A review file holds JSON lines with ``text`` and either ``label`` (positive/negative) or ``rating``
+(1..5: >= 4 positive, <= 2 negative, 3 skipped). The development set the scorer was designed on
+(``mmrec/understanding/dev_reviews.jsonl``) is always evaluated too, so the two can be compared.
+A review counts as predicted positive when its score is >= 0 (mmrec) or its compound >= 0.05
+(VADER's documented threshold).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..understanding import sentiment_score
+from .common import report, summarize_ms
+
+DEV_SET = Path(__file__).resolve().parent.parent / "understanding" / "dev_reviews.jsonl"
+
+
+def load_labelled(path: Path) -> list[tuple[str, bool]]:
+    """(text, is_positive) for each polar review in ``path``."""
+    rows = []
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            if "label" in record:
+                if record["label"] not in ("positive", "negative"):
+                    continue
+                positive = record["label"] == "positive"
+            elif record.get("rating") in (1, 2, 4, 5):
+                positive = record["rating"] >= 4
+            else:
+                continue
+            rows.append((str(record["text"]), positive))
+    return rows
+
+
+def evaluate(rows: list[tuple[str, bool]], predict: Callable[[str], bool]) -> dict[str, Any]:
+    """Accuracy, balanced accuracy, confusion counts and per-review latency of ``predict``."""
+    tp = fn = fp = tn = 0
+    seconds = []
+    for text, positive in rows:
+        t0 = time.perf_counter()
+        predicted = predict(text)
+        seconds.append(time.perf_counter() - t0)
+        tp += positive and predicted
+        fn += positive and not predicted
+        fp += not positive and predicted
+        tn += not positive and not predicted
+    recall_pos = tp / (tp + fn) if tp + fn else 0.0
+    recall_neg = tn / (tn + fp) if tn + fp else 0.0
+    timing = summarize_ms(seconds)
+    return {
+        "n": len(rows),
+        "accuracy": round((tp + tn) / len(rows), 4),
+        "balanced_accuracy": round((recall_pos + recall_neg) / 2, 4),
+        "recall_pos": round(recall_pos, 4),
+        "recall_neg": round(recall_neg, 4),
+        "TP": tp,
+        "FN": fn,
+        "FP": fp,
+        "TN": tn,
+        "p50_ms": timing["p50_ms"],
+        "p95_ms": timing["p95_ms"],
+    }
+
+
+def _vader() -> Callable[[str], bool]:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyzer = SentimentIntensityAnalyzer()
+    return lambda text: analyzer.polarity_scores(text)["compound"] >= 0.05
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reviews", type=Path, required=True, help="JSONL of reviews with text and rating or label")
+    parser.add_argument("--out", type=Path, default=None, help="write the results as JSON here")
+    args = parser.parse_args(argv)
+
+    methods = {"mmrec": lambda text: sentiment_score(text) >= 0.0, "vader": _vader()}
+    datasets = {"dev (design set)": DEV_SET, f"held-out ({args.reviews.name})": args.reviews}
+    rows = []
+    for dataset, path in datasets.items():
+        labelled = load_labelled(path)
+        positives = sum(p for _, p in labelled)
+        for method, predict in methods.items():
+            predict(labelled[0][0])  # warm up (lexicon load)
+            row = {"dataset": dataset, "method": method, "positive_share": round(positives / len(labelled), 3)}
+            row.update(evaluate(labelled, predict))
+            rows.append(row)
+    report(
+        "sentiment accuracy (predicted positive/negative vs label; TP = positive predicted positive)", rows, args.out
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+"""Understanding user text: a review, a request or a voice transcript, read into what the recommender needs."""
+
+from .filters import Filters
+from .parse import Understanding, understand
+from .rating import extract_rating
+from .sentiment import sentiment_score
+from .text import clean_text
+from .vocabulary import Vocabulary
+
+__all__ = [
+    "Filters",
+    "Understanding",
+    "Vocabulary",
+    "clean_text",
+    "extract_rating",
+    "sentiment_score",
+    "understand",
+]

@@ -1,0 +1,160 @@
+"""Hard filters a user states ("not black", "only jackets", "under $50", "cheaper") and how they accumulate."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Constraints on what may be recommended; colour and category names are the catalog's own.
+
+    ``allow_colors`` / ``allow_categories`` hold colours and categories the user just spoke of
+    favourably ("black is fine now"): they constrain nothing themselves, but lift an earlier exclusion
+    when merged, and :meth:`merged` always returns them empty.
+    """
+
+    exclude_colors: frozenset[str] = frozenset()
+    include_colors: frozenset[str] = frozenset()
+    exclude_categories: frozenset[str] = frozenset()
+    include_categories: frozenset[str] = frozenset()
+    max_price: float | None = None
+    min_price: float | None = None
+    cheaper: bool = False
+    pricier: bool = False
+    allow_colors: frozenset[str] = frozenset()
+    allow_categories: frozenset[str] = frozenset()
+
+    def merged(self, newer: Filters) -> Filters:
+        """These filters updated by ``newer``: where the two contradict, ``newer`` wins."""
+        exclude_colors, include_colors = _merge_sets(
+            self.exclude_colors, self.include_colors, newer.exclude_colors, newer.include_colors, newer.allow_colors
+        )
+        exclude_categories, include_categories = _merge_sets(
+            self.exclude_categories,
+            self.include_categories,
+            newer.exclude_categories,
+            newer.include_categories,
+            newer.allow_categories,
+        )
+        max_price = newer.max_price if newer.max_price is not None else self.max_price
+        min_price = newer.min_price if newer.min_price is not None else self.min_price
+        if max_price is not None and min_price is not None and min_price > max_price:
+            if newer.max_price is not None:
+                min_price = None
+            else:
+                max_price = None
+        return Filters(
+            exclude_colors=exclude_colors,
+            include_colors=include_colors,
+            exclude_categories=exclude_categories,
+            include_categories=include_categories,
+            max_price=max_price,
+            min_price=min_price,
+            cheaper=newer.cheaper,
+            pricier=newer.pricier,
+        )
+
+    def is_empty(self) -> bool:
+        return not any(getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Non-empty fields only; sets as sorted lists."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None or value is False or value == frozenset():
+                continue
+            out[f.name] = sorted(value) if isinstance(value, frozenset) else value
+        return out
+
+
+def _merge_sets(
+    old_exclude: frozenset[str],
+    old_include: frozenset[str],
+    exclude: frozenset[str],
+    include: frozenset[str],
+    allow: frozenset[str],
+) -> tuple[frozenset[str], frozenset[str]]:
+    """(exclude, include) after a newer statement: a newer "only" replaces an older one; "fine now" widens it."""
+    merged_exclude = (old_exclude - include - allow) | exclude
+    if include:
+        merged_include = include - exclude
+    elif old_include:
+        merged_include = (old_include | allow) - exclude
+    else:
+        merged_include = frozenset()
+    return merged_exclude, merged_include
+
+
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
+_CURRENCY_BEFORE = r"(?:\$|us\$|usd\s*|€|£|eur\s*)"
+_CURRENCY_WORDS = r"(?:dollars?|bucks|usd|eur|euros?|€|£|\$)"
+# After a bare number, only these may follow for it to count as a price ("under 30 minutes" is no price).
+_AFTER_BARE = (
+    r"(?=\s*(?:$|[.,;:!?)]|"
+    + _CURRENCY_WORDS
+    + r"|(?:and|or|but|please|for|if|so|though|max|maximum|tops|total|each|would|is|then)\b))"
+)
+_AMOUNT = (
+    rf"(?:{_CURRENCY_BEFORE}\s*{_NUMBER}(?:\s*{_CURRENCY_WORDS})?|(?<![\d.,]){_NUMBER}\s*{_CURRENCY_WORDS}"
+    rf"|(?<![\d.,]){_NUMBER}{_AFTER_BARE})"
+)
+_BETWEEN = re.compile(
+    rf"\bbetween\s*{_AMOUNT}\s*(?:and|-|–|to)\s*{_AMOUNT}"
+    rf"|{_CURRENCY_BEFORE}\s*{_NUMBER}\s*(?:-|–|to)\s*{_CURRENCY_BEFORE}?\s*{_NUMBER}"
+)
+_MAX = re.compile(
+    r"(?:\b(?:under|below|beneath|less than|lower than|cheaper than|at most|no more than|not more than|up to|within|"
+    r"max(?:imum)?(?: of)?|budget(?: of| is)?|no higher than|not over)|<)\s*"
+    + _AMOUNT
+    + r"|"
+    + _AMOUNT
+    + r"\s*(?:or (?:less|under|below|cheaper)|max(?:imum)?\b|tops\b|at most\b)"
+)
+_MIN = re.compile(
+    r"(?:\b(?:over|above|(?<!no )(?<!not )more than|greater than|at least|min(?:imum)?(?: of)?|upwards of|starting at)|>)\s*"
+    + _AMOUNT
+    + r"|"
+    + _AMOUNT
+    + r"\s*(?:or (?:more|above|over)|and up\b|plus\b|\+)"
+)
+_NEGATED = r"(?<!not )(?<!n't )(?<!never )"
+_CHEAPER = re.compile(
+    _NEGATED + r"\b(?:cheaper|less expensive|less pricey|more affordable|lower[- ]priced|lower price[sd]?|"
+    r"(?:too|so|really|very|way) (?:pricey|expensive|costly|much money)|overpriced|on a budget|budget[- ]friendly)\b(?! than)"
+)
+_PRICIER = re.compile(
+    _NEGATED + r"\b(?:pricier|more expensive|more premium|higher[- ]end|high[- ]end|luxury|upscale|top of the line|"
+    r"splurge)\b(?! than)"
+)
+
+
+def price_filters(text: str) -> Filters:
+    """Price bounds and relative-price wishes stated in ``text``."""
+    lowered = text.lower().replace("’", "'")
+    low = high = None
+    if between := _BETWEEN.search(lowered):
+        low, high = sorted(_numbers(between.group()))[:2]
+    else:
+        if match := _MAX.search(lowered):
+            high = _numbers(match.group())[0]
+        if match := _MIN.search(lowered):
+            low = _numbers(match.group())[0]
+    last_cheaper = max((m.start() for m in _CHEAPER.finditer(lowered)), default=-1)
+    last_pricier = max((m.start() for m in _PRICIER.finditer(lowered)), default=-1)
+    return Filters(
+        max_price=high,
+        min_price=low,
+        cheaper=last_cheaper > last_pricier,
+        pricier=last_pricier > last_cheaper,
+    )
+
+
+def _numbers(span: str) -> list[float]:
+    return [
+        float(n.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", n) else n.replace(",", "."))
+        for n in re.findall(_NUMBER, span)
+    ]

@@ -1,0 +1,365 @@
+"""From one review or request to what the recommender needs: sentiment, rating, intent, terms, filters, query."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .filters import Filters, price_filters
+from .rating import extract_rating
+from .sentiment import sentiment_label, sentiment_score
+from .text import clean_text
+from .vocabulary import CATEGORY, COLOR, TermMatch, Token, Vocabulary, tokenize
+
+# Words that open a rejection of the terms right after them ("not black", "anything but wool").
+_REJECT = {
+    ("not",),
+    ("no",),
+    ("never",),
+    ("without",),
+    ("except",),
+    ("excluding",),
+    ("hate",),
+    ("hates",),
+    ("hated",),
+    ("dislike",),
+    ("dislikes",),
+    ("detest",),
+    ("avoid",),
+    ("don't",),
+    ("dont",),
+    ("doesn't",),
+    ("didn't",),
+    ("won't",),
+    ("wouldn't",),
+    ("less",),
+    ("fewer",),
+    ("anything", "but"),
+    ("everything", "but"),
+    ("other", "than"),
+    ("rather", "than"),
+    ("instead", "of"),
+    ("can't", "stand"),
+    ("cannot", "stand"),
+    ("tired", "of"),
+    ("sick", "of"),
+    ("allergic", "to"),
+}
+# Words that open a hard restriction ("only red ones", "nothing but jackets").
+_ONLY = {("only",), ("nothing", "but"), ("exclusively",), ("strictly",)}
+_ACCEPT = {"mind"}  # "don't mind black" accepts black
+# "it's not waterproof" describes the item (a complaint), it does not reject waterproof things.
+_COPULAS = {
+    "is",
+    "are",
+    "was",
+    "were",
+    "it's",
+    "that's",
+    "they're",
+    "be",
+    "been",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+}
+_TRAILING = {"at", "all", "please", "anymore", "either", "ones", "one", "color", "colour", "colors", "colours", "stuff"}
+# Words allowed between an opener and the first term: "not in black", "don't want anything in wool".
+_BRIDGE = {
+    "a",
+    "an",
+    "the",
+    "any",
+    "in",
+    "more",
+    "of",
+    "it",
+    "them",
+    "that",
+    "those",
+    "these",
+    "this",
+    "my",
+    "color",
+    "colour",
+    "colors",
+    "colours",
+    "colored",
+    "coloured",
+    "one",
+    "ones",
+    "stuff",
+    "anything",
+    "something",
+    "too",
+    "so",
+    "very",
+    "really",
+    "much",
+    "made",
+    "from",
+    "with",
+    "like",
+    "want",
+    "love",
+    "need",
+    "care",
+    "for",
+    "show",
+    "me",
+    "see",
+    "wear",
+    "suit",
+    "looking",
+    "at",
+    "get",
+    "have",
+    "be",
+    "to",
+    "i",
+    "do",
+    "anymore",
+    "items",
+    "things",
+    "thing",
+    "fan",
+    "all",
+    "particularly",
+    "especially",
+    "big",
+    "huge",
+    "wanna",
+    "kind",
+}
+# Words that carry a rejection or restriction on to the next term: "no black or gray", "only red and blue ones".
+_DETERMINERS = {"a", "an", "the", "my", "this", "that", "these", "those", "its", "their"}
+_CONTINUE = {"or", "and", "nor", "in", "a", "an", "the", "any", "either"}
+_MAX_BRIDGE = 4
+_HARD_STOP = re.compile(r"[.;!?:]")
+# A term followed by one of these is rejected: "black is not for me", "wool is itchy".
+_REJECTED_AFTER = re.compile(
+    r"\s*(?:(?:is|are|was|were|looks?|feels?|just)\s+)?(?:not (?:for me|my (?:style|thing|colou?r|taste|cup of tea))"
+    r"|a no\b|(?:so |too |really |very )?(?:ugly|awful|terrible|horrible|hideous|itchy|scratchy|gross)\b)"
+    r"|\s*(?:doesn't|does not|don't|do not) (?:suit|work for|look good on) me",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[.;!?,]|\b(?:but|however|though|although|whereas)\b")
+_NEGATIVE_CLAUSE = -0.3  # terms in a clause at least this negative count as rejected
+
+_MORE = re.compile(
+    r"(?<!not )(?<!n't )\b(?:more like (?:this|that|these|it|them)|similar|more of (?:this|these|that|those)|"
+    r"love (?:this|these|it)\b|show me more|same (?:style|kind|type|vibe)|like this one|"
+    r"(?:exactly|just) what i (?:want|wanted|was looking for|need|needed))"
+)
+_LESS = re.compile(
+    r"\b(?:not my (?:style|thing|taste|type|cup of tea)|not for me|not (?:this|that|these|those)(?: one| kind| style| type)?"
+    r"(?=\s*(?:$|[.,;!?]|please\b|show\b|give\b))|(?:something|anything) else|something different|less like (?:this|that)|"
+    r"nothing like (?:this|that)|no more (?:of )?(?:this|these|those|like this)|not interested|don't show me)"
+)
+_JOINERS = r"(?:[\s,;:\-–]|\b(?:and|or|but|nor|though)\b)+"
+_EDGE_JOINERS = re.compile(rf"^{_JOINERS}|{_JOINERS}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What one piece of user text means for the recommender."""
+
+    text: str
+    sentiment: float
+    label: str
+    rating: float | None
+    intent: str | None
+    wants: tuple[str, ...]
+    avoids: tuple[str, ...]
+    filters: Filters
+    query_text: str
+    polarity: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "sentiment": round(self.sentiment, 3),
+            "label": self.label,
+            "rating": self.rating,
+            "intent": self.intent,
+            "wants": list(self.wants),
+            "avoids": list(self.avoids),
+            "filters": self.filters.to_dict(),
+            "query_text": self.query_text,
+            "polarity": round(self.polarity, 3),
+        }
+
+
+def understand(text: str, vocabulary: Vocabulary, *, max_chars: int = 5000) -> Understanding:
+    """Read a review or request; TextInputError if it is empty or longer than ``max_chars``.
+
+    Sentiment is scored on ``query_text``: rejected terms ("not black") are handled as avoids and
+    filters, so they must not also turn a request for something else negative.
+    """
+    cleaned = clean_text(text, max_chars=max_chars)
+    tokens = tokenize(cleaned)
+    matches = vocabulary.find(tokens)
+    wants, avoids, only, rejected_spans = _read_terms(cleaned, tokens, matches)
+    query = _without(cleaned, rejected_spans)
+    sentiment = sentiment_score(query)
+    rating = extract_rating(cleaned)
+    intent = _intent(cleaned)
+    kinds = {m.term: m.kind for m in matches}
+    filters = replace(
+        price_filters(cleaned),
+        exclude_colors=_of_kind(avoids, kinds, COLOR),
+        exclude_categories=_of_kind(avoids, kinds, CATEGORY),
+        include_colors=_of_kind(only, kinds, COLOR),
+        include_categories=_of_kind(only, kinds, CATEGORY),
+        allow_colors=_of_kind(wants, kinds, COLOR) - _of_kind(only, kinds, COLOR),
+        allow_categories=_of_kind(wants, kinds, CATEGORY) - _of_kind(only, kinds, CATEGORY),
+    )
+    return Understanding(
+        text=cleaned,
+        sentiment=sentiment,
+        label=sentiment_label(sentiment),
+        rating=rating,
+        intent=intent,
+        wants=wants,
+        avoids=avoids,
+        filters=filters,
+        query_text=query,
+        polarity=_polarity(sentiment, rating, intent),
+    )
+
+
+def _read_terms(
+    text: str, tokens: list[Token], matches: list[TermMatch]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], list[tuple[int, int]]]:
+    """(wanted, rejected, only-these terms, character spans of the rejecting phrases)."""
+    by_first = {m.first: m for m in matches}
+    rejected: dict[str, None] = {}
+    only: dict[str, None] = {}
+    spans: list[tuple[int, int]] = []
+    claimed: set[int] = set()
+    i = 0
+    while i < len(tokens):
+        opener = _opener(tokens, i)
+        if opener is None:
+            i += 1
+            continue
+        kind, length = opener
+        scoped = _scope(text, tokens, i + length, by_first)
+        for m in scoped:
+            (rejected if kind == "reject" else only)[m.term] = None
+            claimed.add(m.first)
+        if scoped and kind == "reject":
+            last = scoped[-1].last
+            while (
+                last < len(tokens)
+                and tokens[last].text in _TRAILING
+                and not _HARD_STOP.search(text[tokens[last - 1].end : tokens[last].start])
+            ):
+                last += 1
+            spans.append((tokens[i].start, tokens[last - 1].end))
+        i = scoped[-1].last if scoped else i + length
+    for m in matches:
+        if m.first in claimed:
+            continue
+        after = _REJECTED_AFTER.match(text, tokens[m.last - 1].end)
+        if after:
+            rejected[m.term] = None
+            first = m.first
+            while first > 0 and tokens[first - 1].text in _DETERMINERS:
+                first -= 1
+            spans.append((tokens[first].start, after.end()))
+        elif _clause_sentiment(text, tokens, m) <= _NEGATIVE_CLAUSE:
+            rejected[m.term] = None
+    wanted = tuple(dict.fromkeys(m.term for m in matches if m.term not in rejected))
+    return wanted, tuple(rejected), tuple(only), spans
+
+
+def _opener(tokens: list[Token], i: int) -> tuple[str, int] | None:
+    """('reject' | 'only', number of tokens) when a rejection or restriction opens at token ``i``."""
+    for length in (2, 1):
+        words = tuple(t.text for t in tokens[i : i + length])
+        if len(words) < length:
+            continue
+        if words in _ONLY:
+            return "only", length
+        if words in _REJECT:
+            accepted = i + length < len(tokens) and tokens[i + length].text in _ACCEPT
+            described = i > 0 and tokens[i - 1].text in _COPULAS
+            return None if accepted or described else ("reject", length)
+    return None
+
+
+def _scope(text: str, tokens: list[Token], start: int, by_first: dict[int, TermMatch]) -> list[TermMatch]:
+    """The terms an opener ending before token ``start`` governs: bridged to the first, chained to the rest."""
+    scoped: list[TermMatch] = []
+    allowed = _BRIDGE
+    bridged = 0
+    j = start
+    while j < len(tokens):
+        previous_end = tokens[j - 1].end if j > 0 else 0
+        gap = text[previous_end : tokens[j].start]
+        if _HARD_STOP.search(gap) or ("," in gap and not scoped):
+            break
+        match = by_first.get(j)
+        if match:
+            scoped.append(match)
+            allowed, bridged = _CONTINUE, 0
+            j = match.last
+            continue
+        if tokens[j].text not in allowed or bridged >= _MAX_BRIDGE:
+            break
+        bridged += 1
+        j += 1
+    return scoped
+
+
+def _clause_sentiment(text: str, tokens: list[Token], match: TermMatch) -> float:
+    start, end = tokens[match.first].start, tokens[match.last - 1].end
+    breaks = list(_CLAUSE_BREAK.finditer(text))
+    left = max((b.end() for b in breaks if b.end() <= start), default=0)
+    right = min((b.start() for b in breaks if b.start() >= end), default=len(text))
+    return sentiment_score(text[left:right])
+
+
+def _without(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` minus the rejecting phrases, tidied; ``text`` itself if too little would be left."""
+    if not spans:
+        return text
+    pieces, last = [], 0
+    for start, end in sorted(spans):
+        if start >= last:
+            pieces.append(text[last:start])
+            last = end
+    pieces.append(text[last:])
+    kept = " ".join(p.strip() for p in pieces if p.strip())
+    kept = re.sub(r"\s+([,.;:!?])", r"\1", kept)
+    kept = re.sub(r"\s*\b(?:and|or|but|nor)\s*(?=[,.;:!?])", "", kept, flags=re.IGNORECASE)
+    kept = re.sub(r"([,;:])(?=[,.;:!?])", "", kept)
+    kept = _EDGE_JOINERS.sub("", kept).strip()
+    return kept if len(tokenize(kept)) >= 2 else text
+
+
+def _intent(text: str) -> str | None:
+    lowered = text.lower().replace("’", "'")
+    if _LESS.search(lowered):
+        return "less"
+    if _MORE.search(lowered):
+        return "more"
+    return None
+
+
+def _of_kind(terms: tuple[str, ...], kinds: dict[str, str], kind: str) -> frozenset[str]:
+    return frozenset(t for t in terms if kinds.get(t) == kind)
+
+
+def _polarity(sentiment: float, rating: float | None, intent: str | None) -> float:
+    """How far and which way the text should move the profile, in [-1, 1]: a stated rating dominates."""
+    lean = sentiment
+    if intent == "more":
+        lean = max(lean, 0.5)
+    elif intent == "less":
+        lean = min(lean, -0.5)
+    value = lean if rating is None else 0.75 * (rating - 3.0) / 2.0 + 0.25 * lean
+    return max(-1.0, min(1.0, value))
