@@ -1,0 +1,21 @@
+"""``python -m mmrec.bench NAME [args]``: run one benchmark (each also runs as ``python -m mmrec.bench.NAME``)."""
+
+import importlib
+import sys
+
+BENCHMARKS = {
+    "core": "text interaction, ranking at 1k/100k/1M items, precompute, RSS",
+    "sentiment_eval": "sentiment accuracy on held-out reviews",
+    "speech": "speech-to-text latency and real-time factor per backend",
+    "photo": "photo interaction latency and image precompute throughput",
+    "photo_retrieval": "photo-to-item retrieval quality of the image encoder",
+    "ui": "start-up time and per-action latency seen from a browser",
+}
+
+if len(sys.argv) < 2 or sys.argv[1] not in BENCHMARKS:
+    print("usage: python -m mmrec.bench NAME [args]\n")
+    for name, what in BENCHMARKS.items():
+        print(f"  {name:16} {what}")
+    sys.exit(2)
+name = sys.argv.pop(1)
+importlib.import_module(f"mmrec.bench.{name}").main()
