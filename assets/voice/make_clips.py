@@ -1,0 +1,129 @@
+"""Synthesize the voice fixtures listed in clips.jsonl with espeak-ng and sox, deterministically.
+
+Each line of clips.jsonl is the ground truth of one clip: ``file``, ``kind`` (speech, silence or noise),
+``text``, ``rating`` (stars or null), ``voice`` and ``speed`` (espeak-ng), ``noise`` (SNR in dB of added
+white noise, or null). Clips are 16 kHz mono 16-bit WAV.
+
+    python assets/voice/make_clips.py --out /tmp/voice            # every clip
+    python assets/voice/make_clips.py --examples                  # the small UI examples (Ogg Vorbis)
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import wave
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+SPEC = HERE / "clips.jsonl"
+EXAMPLES_DIR = HERE / "examples"
+EXAMPLES = ["rated_01.wav", "rated_02.wav", "rated_04.wav", "rated_05.wav", "opinion_01.wav"]
+RATE = 16_000
+PAD_SECONDS = 0.3
+SILENCE_SECONDS, SILENCE_DBFS = 2.0, -70.0
+NOISE_SECONDS, NOISE_DBFS = 3.0, -26.0
+
+
+def tools_missing() -> list[str]:
+    """The external programs this script needs that are not on PATH."""
+    return [tool for tool in ("espeak-ng", "sox") if shutil.which(tool) is None]
+
+
+def load_spec(path: Path = SPEC) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def speak(text: str, voice: str, speed: int) -> np.ndarray:
+    """``text`` spoken by espeak-ng, resampled by sox to 16 kHz mono float32 with short silent margins."""
+    speech = subprocess.run(
+        ["espeak-ng", "-v", voice, "-s", str(speed), "--stdout", text], capture_output=True, check=True
+    )
+    converted = subprocess.run(
+        ["sox", "-R", "-D", "-t", "wav", "-", "-r", str(RATE), "-c", "1", "-b", "16", "-t", "wav", "-"]
+        + ["pad", str(PAD_SECONDS), str(PAD_SECONDS)],
+        input=speech.stdout,
+        capture_output=True,
+        check=True,
+    )
+    with wave.open(io.BytesIO(converted.stdout)) as w:
+        # espeak-ng streams a WAV header with an unknown length, so read what is there.
+        frames = w.readframes(w.getnframes() or 1 << 30)
+    return np.frombuffer(frames, dtype=np.int16).astype(np.float32) / 32768.0
+
+
+def noise(seconds: float, dbfs: float, seed: str) -> np.ndarray:
+    """White noise of RMS level ``dbfs``, seeded by ``seed`` so reruns give the same samples."""
+    rng = np.random.default_rng(zlib.crc32(seed.encode()))
+    return (rng.standard_normal(int(seconds * RATE)) * 10 ** (dbfs / 20)).astype(np.float32)
+
+
+def render(clip: dict) -> np.ndarray:
+    """The samples of one clip of the spec."""
+    if clip["kind"] == "silence":
+        return noise(SILENCE_SECONDS, SILENCE_DBFS, clip["file"])
+    if clip["kind"] == "noise":
+        return noise(NOISE_SECONDS, NOISE_DBFS, clip["file"])
+    audio = speak(clip["text"], clip["voice"], clip["speed"])
+    if clip["noise"] is not None:
+        speech_dbfs = 20 * np.log10(np.sqrt(np.mean(audio**2)))
+        audio = audio + noise(len(audio) / RATE, speech_dbfs - clip["noise"], clip["file"])
+    return audio
+
+
+def write_wav(path: Path, audio: np.ndarray) -> None:
+    pcm = (np.clip(audio, -1.0, 1.0) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes(pcm.tobytes())
+
+
+def make_clips(out: Path, files: list[str] | None = None) -> list[Path]:
+    """Render the clips named ``files`` (default: all of the spec) into ``out`` as WAV."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for clip in load_spec():
+        if files is None or clip["file"] in files:
+            write_wav(out / clip["file"], render(clip))
+            written.append(out / clip["file"])
+    return written
+
+
+def make_examples() -> list[Path]:
+    """Render the UI examples into examples/ as small Ogg Vorbis files."""
+    EXAMPLES_DIR.mkdir(exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for wav in make_clips(Path(tmp), EXAMPLES):
+            ogg = EXAMPLES_DIR / wav.with_suffix(".ogg").name
+            subprocess.run(["sox", "-R", str(wav), "-C", "3", str(ogg)], check=True)
+            written.append(ogg)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    group = ap.add_mutually_exclusive_group(required=True)
+    group.add_argument("--out", type=Path, help="folder to write every clip of clips.jsonl into")
+    group.add_argument("--examples", action="store_true", help=f"write the UI examples into {EXAMPLES_DIR}")
+    args = ap.parse_args(argv)
+    if missing := tools_missing():
+        print(f"missing programs: {', '.join(missing)} (apt-get install espeak-ng sox)", file=sys.stderr)
+        return 1
+    written = make_examples() if args.examples else make_clips(args.out)
+    print(f"wrote {len(written)} clips to {written[0].parent}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""Audio input: any file, bytes or Gradio ``(sample_rate, array)`` tuple -> 16 kHz mono float32 in [-1, 1].
+
+Files and bytes are decoded with PyAV (wav, webm, ogg, mp3, m4a, flac, ...); every failure is an
+:class:`~mmrec.errors.AudioInputError` whose message says what was wrong and what would be accepted.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import av
+import numpy as np
+
+from mmrec.errors import AudioInputError
+
+SAMPLE_RATE = 16_000
+AudioSource = str | os.PathLike | bytes | bytearray | tuple
+
+_FRAME = SAMPLE_RATE * 30 // 1000  # 30 ms analysis frames for the silence check
+_INT_SCALE = {np.dtype(np.int16): 32768.0, np.dtype(np.int32): 2147483648.0, np.dtype(np.uint8): 128.0}
+
+
+def load_audio(source: AudioSource, *, max_seconds: float = 30.0, max_bytes: int = 20_000_000) -> np.ndarray:
+    """``source`` as 16 kHz mono float32 samples in [-1, 1].
+
+    ``source`` is a file path, the raw bytes of an audio file, or ``(sample_rate, samples)`` as Gradio's
+    audio component gives it (int16/int32/uint8 or float samples, shape ``(n,)`` or ``(n, channels)``).
+    Raises AudioInputError for a missing, corrupt, non-audio, empty, too large or too long input.
+    """
+    if isinstance(source, tuple):
+        audio = _from_array(source)
+    elif isinstance(source, (bytes, bytearray)):
+        _check_size(len(source), max_bytes, "audio data")
+        audio = _decode(io.BytesIO(bytes(source)), "the audio data")
+    elif isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if not path.is_file():
+            raise AudioInputError(f"audio file not found: {str(path)!r}")
+        _check_size(path.stat().st_size, max_bytes, f"audio file {path.name!r}")
+        audio = _decode(path, repr(path.name))
+    else:
+        raise AudioInputError(
+            f"unsupported audio input of type {type(source).__name__}; "
+            "expected a file path, bytes or a (sample_rate, samples) tuple"
+        )
+    if audio.size == 0:
+        raise AudioInputError("the audio is empty: it holds no samples")
+    seconds = audio.size / SAMPLE_RATE
+    if seconds > max_seconds:
+        raise AudioInputError(f"clip is {seconds:.1f} s; the limit is {max_seconds:g} s")
+    return np.clip(audio, -1.0, 1.0)
+
+
+def is_silent(audio: np.ndarray, *, threshold_dbfs: float = -50.0) -> bool:
+    """True when no 30 ms frame of ``audio`` (16 kHz float samples) is louder than ``threshold_dbfs`` RMS."""
+    if audio.size == 0:
+        return True
+    n = max(1, audio.size // _FRAME)
+    frames = audio[: n * _FRAME].reshape(n, -1) if audio.size >= _FRAME else audio.reshape(1, -1)
+    loudest = float(np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1)).max())
+    return loudest < 10 ** (threshold_dbfs / 20)
+
+
+def duration_s(audio: np.ndarray) -> float:
+    """Length in seconds of 16 kHz samples."""
+    return audio.size / SAMPLE_RATE
+
+
+def _check_size(size: int, max_bytes: int, what: str) -> None:
+    if size == 0:
+        raise AudioInputError(f"{what} is empty: 0 bytes")
+    if size > max_bytes:
+        raise AudioInputError(f"{what} is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:g} MB")
+
+
+def _decode(file: Path | io.BytesIO, what: str) -> np.ndarray:
+    """Every audio sample of ``file``'s first audio stream, resampled to 16 kHz mono float32."""
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+    chunks = []
+    try:
+        with av.open(file, mode="r") as container:
+            if not container.streams.audio:
+                raise AudioInputError(f"could not decode {what}: not an audio file (it has no audio stream)")
+            for frame in container.decode(audio=0):
+                chunks.extend(resampler.resample(frame))
+            chunks.extend(resampler.resample(None))
+    except (av.FFmpegError, UnicodeDecodeError, ValueError) as e:
+        raise AudioInputError(f"could not decode {what}: not an audio file or corrupt ({e})") from e
+    if not chunks:
+        return np.zeros(0, dtype=np.float32)
+    return np.concatenate([c.to_ndarray().reshape(-1) for c in chunks]).astype(np.float32)
+
+
+def _from_array(source: tuple) -> np.ndarray:
+    """A Gradio-style ``(sample_rate, samples)`` tuple as 16 kHz mono float32."""
+    if len(source) != 2:
+        raise AudioInputError(f"an audio tuple must be (sample_rate, samples); got {len(source)} elements")
+    rate, samples = source
+    if not isinstance(rate, (int, np.integer)) or not 1000 <= rate <= 384_000:
+        raise AudioInputError(f"sample rate {rate!r} is not valid; expected an integer from 1000 to 384000 Hz")
+    x = np.asarray(samples)
+    if x.ndim == 2:
+        x = x.mean(axis=1) if x.dtype.kind == "f" else x.astype(np.float64).mean(axis=1).astype(x.dtype)
+    if x.ndim != 1:
+        raise AudioInputError(f"audio samples must have shape (n,) or (n, channels); got {x.shape}")
+    if x.dtype in _INT_SCALE:
+        x = (x.astype(np.float32) - (128.0 if x.dtype == np.uint8 else 0.0)) / _INT_SCALE[x.dtype]
+    elif x.dtype.kind == "f":
+        x = x.astype(np.float32)
+        if not np.isfinite(x).all():
+            raise AudioInputError("audio samples contain NaN or infinite values")
+    else:
+        raise AudioInputError(f"audio samples of dtype {x.dtype} are not supported; expected int16, int32 or float")
+    return x if rate == SAMPLE_RATE else _resample(x, int(rate))
+
+
+def _resample(x: np.ndarray, rate: int) -> np.ndarray:
+    """Mono float32 samples at ``rate`` resampled to 16 kHz with FFmpeg's resampler."""
+    frame = av.AudioFrame.from_ndarray(x.reshape(1, -1), format="flt", layout="mono")
+    frame.sample_rate = rate
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+    out = resampler.resample(frame) + resampler.resample(None)
+    if not out:
+        return np.zeros(0, dtype=np.float32)
+    return np.concatenate([f.to_ndarray().reshape(-1) for f in out]).astype(np.float32)

