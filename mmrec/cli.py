@@ -24,7 +24,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mmrec", description="Multimodal interactive recommender.")
     commands = parser.add_subparsers(dest="command", required=True)
     session = commands.add_parser("session", help="run a headless session: JSON lines in, JSON lines out")
-    session.add_argument("--catalog", type=Path, default=DEMO_CATALOG, help="catalog folder (default: the demo catalog)")
+    session.add_argument(
+        "--catalog", type=Path, default=DEMO_CATALOG, help="catalog folder (default: the demo catalog)"
+    )
     session.add_argument("--top", type=int, default=10, help="items per ranked list (default 10)")
     session.add_argument("--diversity", type=float, default=0.0, help="MMR diversity in [0, 1) (default 0: off)")
     session.add_argument("--text-model", help="sentence-transformers model name or folder")

@@ -106,7 +106,9 @@ class EmbeddingIndex:
         self.vectors = normalize_rows(vectors)
         self.present = np.ones(len(vectors), dtype=bool) if present is None else present.astype(bool)
         self.model = model
-        self.mean_vector = self.vectors[self.present].mean(axis=0) if self.present.any() else np.zeros(vectors.shape[1], np.float32)
+        self.mean_vector = (
+            self.vectors[self.present].mean(axis=0) if self.present.any() else np.zeros(vectors.shape[1], np.float32)
+        )
         self._ann: Any = None
 
     def __len__(self) -> int:
@@ -162,4 +164,8 @@ def build_ivf(vectors: np.ndarray, *, nprobe: int = 16, seed: int = 0) -> Any:
 
 def stack_rows(indexes: Sequence[np.ndarray]) -> np.ndarray:
     """Sorted unique union of row arrays."""
-    return np.unique(np.concatenate([np.asarray(i, dtype=np.int64) for i in indexes])) if indexes else np.array([], np.int64)
+    return (
+        np.unique(np.concatenate([np.asarray(i, dtype=np.int64) for i in indexes]))
+        if indexes
+        else np.array([], np.int64)
+    )

@@ -46,7 +46,9 @@ class Profile:
 
     def add(self, modality: str, vector: np.ndarray, weight: float, source: str) -> None:
         if weight != 0 and np.any(vector):
-            self.signals.append(Signal(modality, np.asarray(vector, dtype=np.float32), float(weight), self.turn, source))
+            self.signals.append(
+                Signal(modality, np.asarray(vector, dtype=np.float32), float(weight), self.turn, source)
+            )
 
     def add_terms(self, wants: tuple[str, ...], avoids: tuple[str, ...], weight: float = 1.0) -> None:
         for term in wants:

@@ -84,7 +84,11 @@ def rank(
     for pos, score in zip(picked, scores):
         row = int(rows[pos])
         contributions = {m: float(c[pos]) for m, c in parts.items()}
-        out.append(RankedItem(engine.catalog[row].id, float(score), contributions, explain(engine, profile, row, contributions)))
+        out.append(
+            RankedItem(
+                engine.catalog[row].id, float(score), contributions, explain(engine, profile, row, contributions)
+            )
+        )
     return out
 
 

@@ -98,7 +98,9 @@ class Session:
         try:
             obj = json.loads(line) if isinstance(line, str) else line
         except json.JSONDecodeError as e:
-            return self._finish(Turn(self.turn + 1, {"raw": line[:200]}, error=f"not valid JSON: {e.msg} at column {e.colno}")).to_dict()
+            return self._finish(
+                Turn(self.turn + 1, {"raw": line[:200]}, error=f"not valid JSON: {e.msg} at column {e.colno}")
+            ).to_dict()
         try:
             event = parse_event(obj)
         except BadEventError as e:
@@ -121,7 +123,9 @@ class Session:
         except Exception as e:  # a bug must not end the session or lose the user's state
             log.exception("interaction failed")
             self.profile = before
-            turn.error = f"something went wrong handling this {event.type} ({type(e).__name__}); your session is unchanged"
+            turn.error = (
+                f"something went wrong handling this {event.type} ({type(e).__name__}); your session is unchanged"
+            )
         turn.seconds = time.perf_counter() - started
         return self._finish(turn)
 
@@ -187,7 +191,9 @@ class Session:
             weight = text_weight
         self.profile.add("text", self.engine.encode("text", u.query_text), text_weight, f"your review {quote}")
         if "clip_text" in self.engine.modalities:
-            self.profile.add("clip_text", self.engine.encode("clip_text", u.query_text), text_weight, f"your words {quote}")
+            self.profile.add(
+                "clip_text", self.engine.encode("clip_text", u.query_text), text_weight, f"your words {quote}"
+            )
         self.profile.add_terms(u.wants, u.avoids)
         filters = self._resolve_relative_price(u.filters, row)
         self.profile.filters = self.profile.filters.merged(filters)
@@ -214,7 +220,9 @@ class Session:
     def _photo(self, image: Any, polarity: str) -> dict[str, Any]:
         if "image" not in self.engine.modalities:
             reason = self.engine.status().get("image")
-            raise ModelUnavailableError(f"photo input is unavailable: {reason.reason if reason else 'no image encoder'}")
+            raise ModelUnavailableError(
+                f"photo input is unavailable: {reason.reason if reason else 'no image encoder'}"
+            )
         from .images import load_image
 
         vector = self.engine.encode("image", load_image(image))

@@ -47,7 +47,14 @@ def test_broken_records_are_reported_and_skipped_not_fatal(tmp_path):
     assert catalog.ids == ["a", "d"]
     assert catalog.get("d").image is None
     messages = " | ".join(str(i) for i in catalog.issues)
-    for expected in ("duplicate id", "missing field 'id'", "missing field 'name'", "not a number", "missing.png", "not valid JSON"):
+    for expected in (
+        "duplicate id",
+        "missing field 'id'",
+        "missing field 'name'",
+        "not a number",
+        "missing.png",
+        "not valid JSON",
+    ):
         assert expected in messages
 
 
@@ -58,7 +65,7 @@ def test_missing_images_can_be_required(tmp_path):
 
 def test_csv_catalog_is_accepted(tmp_path):
     (tmp_path / "items.csv").write_text(
-        'id,name,description,categories,price,color,attributes\n'
+        "id,name,description,categories,price,color,attributes\n"
         'x1,Red Tee,"A soft tee.",Clothing/Tops/Tees|Sale,19.5,Red,"{""material"": [""Cotton""]}"\n'
     )
     item = load_catalog(tmp_path).get("x1")

@@ -31,7 +31,9 @@ def test_encoder_contract_shapes_norms_determinism_and_status(encoder):
 
 
 def test_minilm_puts_paraphrases_closer_than_unrelated_text(text_encoder):
-    a, b, c = text_encoder.encode(["a cosy hoodie for winter", "a warm sweatshirt for cold days", "a steel water bottle"])
+    a, b, c = text_encoder.encode(
+        ["a cosy hoodie for winter", "a warm sweatshirt for cold days", "a steel water bottle"]
+    )
     assert a @ b > a @ c + 0.2
 
 

@@ -98,7 +98,13 @@ def test_errors_leave_the_profile_untouched_and_the_session_going(mini):
     session = Session(mini, top_k=5)
     session.submit(Review("warm hoodie"))
     shown = [r.id for r in session.shown]
-    for bad in (Like("no-such-item"), Review(""), Review("x" * 100_000), Voice("/nonexistent.wav"), Photo("/nonexistent.jpg")):
+    for bad in (
+        Like("no-such-item"),
+        Review(""),
+        Review("x" * 100_000),
+        Voice("/nonexistent.wav"),
+        Photo("/nonexistent.jpg"),
+    ):
         turn = session.submit(bad)
         assert turn.error and len(turn.error) >= 10
         assert [r.id for r in session.ranked()] == shown

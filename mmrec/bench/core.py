@@ -1,6 +1,6 @@
 """Core loop benchmark: text interaction latency, ranking latency by catalog size, precompute, RSS.
 
-    python -m mmrec.bench.core --catalog ../shared/catalogs/luma --out bench-results/core.json
+python -m mmrec.bench.core --catalog ../shared/catalogs/luma --out bench-results/core.json
 """
 
 from __future__ import annotations
@@ -51,7 +51,9 @@ def synthetic_engine(n: int, dim: int, text_encoder, seed: int = 0) -> Engine:
     """An engine over ``n`` random unit vectors (ids only), reusing the real text encoder."""
     rng = np.random.default_rng(seed)
     vectors = rng.standard_normal((n, dim), dtype=np.float32)
-    catalog = Catalog([Item(id=f"s{i}", name=f"synthetic {i}", price=float(10 + i % 90)) for i in range(n)], name=f"synthetic-{n}")
+    catalog = Catalog(
+        [Item(id=f"s{i}", name=f"synthetic {i}", price=float(10 + i % 90)) for i in range(n)], name=f"synthetic-{n}"
+    )
     return Engine(catalog, {"text": Modality("text", EmbeddingIndex(vectors, model="random"), text_encoder)})
 
 

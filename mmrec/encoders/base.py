@@ -48,7 +48,7 @@ class Encoder(ABC):
     def status(self) -> Status:
         """Live or not, and why; never raises."""
 
-    def load(self) -> None:
+    def load(self) -> None:  # noqa: B027 (a no-op for components without weights)
         """Load the model now rather than on first use. Raises ModelUnavailableError if it cannot."""
 
 
