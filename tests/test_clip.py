@@ -1,0 +1,114 @@
+"""CLIP encoders through the production loading code, on a tiny open_clip model this test builds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+open_clip = pytest.importorskip("open_clip")
+torch = pytest.importorskip("torch")
+
+from mmrec.encoders.clip import ClipImageEncoder, ClipModel, ClipTextEncoder  # noqa: E402
+from mmrec.encoders.image import load_image_encoders  # noqa: E402
+from mmrec.encoders.visual import VisualFeatureEncoder  # noqa: E402
+
+TINY = "mmrec-test-tiny-clip"
+TINY_CONFIG = {
+    "embed_dim": 32,
+    "vision_cfg": {"image_size": 64, "layers": 2, "width": 64, "head_width": 32, "patch_size": 16},
+    "text_cfg": {"context_length": 77, "vocab_size": 49408, "width": 64, "heads": 2, "layers": 2},
+}
+
+
+@pytest.fixture(scope="module")
+def tiny_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A registered tiny model config and a random-init checkpoint of it, saved as a state dict."""
+    folder = tmp_path_factory.mktemp("tiny-clip")
+    (folder / f"{TINY}.json").write_text(json.dumps(TINY_CONFIG))
+    open_clip.add_model_config(folder / f"{TINY}.json")
+    torch.manual_seed(1234)
+    model = open_clip.create_model(TINY, pretrained=None)
+    path = folder / "tiny.pt"
+    torch.save(model.state_dict(), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def encoders(tiny_checkpoint: Path) -> tuple[ClipImageEncoder, ClipTextEncoder]:
+    image, text = load_image_encoders(clip_model=TINY, clip_pretrained=str(tiny_checkpoint))
+    assert isinstance(image, ClipImageEncoder) and isinstance(text, ClipTextEncoder)
+    return image, text
+
+
+def _photos() -> list[Image.Image]:
+    rng = np.random.default_rng(0)
+    return [Image.fromarray(rng.integers(0, 256, (80 + 10 * i, 60, 3), dtype=np.uint8)) for i in range(3)]
+
+
+def test_local_checkpoint_loads_through_chooser_with_shared_model(encoders) -> None:
+    image, text = encoders
+    assert image.model is text.model
+    assert image.status.available and not image.status.degraded
+    assert image.name == f"clip:{TINY}/tiny.pt" and image.modality == "image" and text.modality == "clip_text"
+    assert image.dim == text.dim == 32
+
+
+def test_image_and_text_embeddings_are_unit_rows_and_deterministic(encoders) -> None:
+    image, text = encoders
+    photos = _photos()
+    a = image.encode(photos, batch_size=2)
+    b = image.encode(photos)
+    assert a.shape == (3, 32) and a.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
+    np.testing.assert_allclose(a, b, atol=1e-5)
+    t = text.encode(["a red hoodie", "black running shorts"])
+    assert t.shape == (2, 32)
+    np.testing.assert_allclose(np.linalg.norm(t, axis=1), 1.0, atol=1e-5)
+    assert not np.allclose(t[0], t[1])
+
+
+def test_checkpoint_weights_are_really_used(encoders, tiny_checkpoint: Path) -> None:
+    image, text = encoders
+    photo = _photos()[:1]
+    got = image.encode(photo)
+    _, preprocess, _ = image.model.load()
+
+    def reference(state_dict) -> np.ndarray:
+        model = open_clip.create_model(TINY, pretrained=None)
+        if state_dict is not None:
+            model.load_state_dict(state_dict)
+        model.eval()
+        with torch.inference_mode():
+            v = model.encode_image(preprocess(photo[0].convert("RGB"))[None]).numpy()
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    np.testing.assert_allclose(got, reference(torch.load(tiny_checkpoint)), atol=1e-5)
+    torch.manual_seed(99)
+    assert not np.allclose(got, reference(None), atol=1e-3)
+
+
+def test_missing_checkpoint_falls_back_to_visual_features_with_reason(tmp_path: Path) -> None:
+    with pytest.warns(UserWarning, match="falls back to visual features"):
+        image, text = load_image_encoders(clip_model="ViT-B-32", clip_pretrained=str(tmp_path / "absent.pt"))
+    assert isinstance(image, VisualFeatureEncoder) and text is None
+    assert image.status.available and image.status.degraded
+    assert "no CLIP weights could be loaded" in image.status.reason and "ViT-B-32" in image.status.reason
+
+
+def test_clip_off_setting_skips_clip(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MMREC_CLIP", "off")
+    image, text = load_image_encoders()
+    assert isinstance(image, VisualFeatureEncoder) and text is None
+    assert "MMREC_CLIP=off" in image.status.reason
+
+
+def test_unloadable_model_reports_unavailable(tmp_path: Path) -> None:
+    model = ClipModel(TINY, str(tmp_path / "absent.pt"))
+    encoder = ClipImageEncoder(model)
+    with pytest.raises(Exception, match="could not be loaded"):
+        encoder.load()
+    assert not encoder.status.available

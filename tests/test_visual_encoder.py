@@ -1,0 +1,100 @@
+"""The offline visual-feature fallback encoder, tested on real catalog photos and generated ones."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from mmrec.bench.photo_retrieval import COLOR_AT_1_TARGET, LEAF_AT_1_TARGET, evaluate
+from mmrec.catalog import load_catalog
+from mmrec.encoders.visual import VisualFeatureEncoder
+from mmrec.errors import ImageInputError
+
+
+@pytest.fixture(scope="module")
+def encoder() -> VisualFeatureEncoder:
+    return VisualFeatureEncoder()
+
+
+@pytest.fixture(scope="module")
+def luma_metrics(luma_dir: Path, encoder: VisualFeatureEncoder) -> dict:
+    return evaluate(load_catalog(luma_dir), encoder)
+
+
+def _product(colour: tuple[int, int, int], shape: str = "shirt", size: int = 256, pad: int = 40) -> Image.Image:
+    """A flat product drawing on a plain light background."""
+    image = Image.new("RGB", (size, size), (246, 246, 244))
+    draw = ImageDraw.Draw(image)
+    s = (size - 2 * pad) / 176
+    if shape == "shirt":
+        body = [
+            (60, 30),
+            (116, 30),
+            (170, 70),
+            (150, 95),
+            (130, 80),
+            (130, 176),
+            (46, 176),
+            (46, 80),
+            (26, 95),
+            (6, 70),
+        ]
+    else:
+        body = [(30, 0), (146, 0), (160, 176), (100, 176), (88, 70), (76, 176), (16, 176)]
+    draw.polygon([(pad + x * s, pad + y * s) for x, y in body], fill=colour, outline=(40, 40, 40))
+    return image
+
+
+def test_status_is_available_but_degraded_with_reason(encoder: VisualFeatureEncoder) -> None:
+    status = VisualFeatureEncoder(reason="no CLIP weights could be loaded: offline").status
+    assert status.available and status.degraded and "offline" in status.reason
+    assert encoder.modality == "image" and encoder.name == "visual-features-v1"
+
+
+def test_vectors_are_unit_length_deterministic_and_of_declared_dim(encoder: VisualFeatureEncoder) -> None:
+    photos = [_product((200, 30, 30)), _product((30, 60, 200), "pants")]
+    a, b = encoder.encode(photos), encoder.encode(list(reversed(photos)))
+    assert a.shape == (2, encoder.dim) and a.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
+    np.testing.assert_array_equal(a, b[::-1])
+
+
+def test_resize_repad_and_jpeg_reencode_barely_change_the_vector(encoder: VisualFeatureEncoder) -> None:
+    original = _product((200, 30, 30))
+    buf = io.BytesIO()
+    _product((200, 30, 30), size=700, pad=150).save(buf, "JPEG", quality=75)
+    others = [_product((30, 60, 200)), _product((200, 30, 30), "pants")]
+    v = encoder.encode([original, buf.getvalue(), *others])
+    same, other_colour, other_shape = v[1] @ v[0], v[2] @ v[0], v[3] @ v[0]
+    assert same > 0.95
+    assert same > other_colour + 0.1 and same > other_shape + 0.1
+
+
+def test_bad_photo_raises_image_input_error(encoder: VisualFeatureEncoder) -> None:
+    with pytest.raises(ImageInputError, match="not an image"):
+        encoder.encode([b"definitely not a photo"])
+
+
+def test_luma_retrieval_floors(luma_metrics: dict) -> None:
+    """Regression floors, a little under the measured 0.815 / 0.242 / 0.842 (see the benchmark)."""
+    assert luma_metrics["queries"] == 460 and luma_metrics["category_color_queries"] == 397
+    assert luma_metrics["leaf_at_1"] >= 0.80
+    assert luma_metrics["category_color_at_1"] >= 0.22
+    assert luma_metrics["variant_recall_at_10"] >= 0.82
+
+
+@pytest.mark.xfail(strict=True, reason="hand-made features reach ~0.82 leaf@1 / ~0.24 category+colour@1 on Luma")
+def test_luma_retrieval_meets_acceptance_targets(luma_metrics: dict) -> None:
+    assert luma_metrics["leaf_at_1"] >= LEAF_AT_1_TARGET
+    assert luma_metrics["category_color_at_1"] >= COLOR_AT_1_TARGET
+
+
+def test_demo_catalog_retrieval_floors(demo_catalog_dir: Path, encoder: VisualFeatureEncoder) -> None:
+    if not (demo_catalog_dir / "items.jsonl").is_file():
+        pytest.skip("demo catalog not generated")
+    metrics = evaluate(load_catalog(demo_catalog_dir), encoder)
+    assert metrics["leaf_at_1"] >= 0.76 and metrics["category_color_at_1"] >= 0.74
