@@ -121,14 +121,13 @@ def _image_modalities(
     catalog: Catalog, root: Path, progress: bool, unavailable: dict[str, Status]
 ) -> dict[str, Modality]:
     from .encoders.image import load_image_encoders
-    from .images import load_image
 
     image_encoder, clip_text = load_image_encoders()
     try:
         vectors, present = embed_catalog(
             catalog,
             image_encoder,
-            lambda item: load_image(item.image),
+            lambda item: item.image,
             cache_root=root,
             usable=lambda item: item.image is not None,
             progress=progress,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import numpy as np
 
 from .catalog import Catalog, Item, item_key
 from .encoders.base import EmbeddingEncoder, normalize_rows
+from .errors import InputError
 
 APPROXIMATE_ABOVE = 200_000
 """Catalog size above which candidate generation switches to the approximate index."""
@@ -54,15 +56,37 @@ def embed_catalog(
             vectors[row], present[row] = hit, True
         else:
             todo.append(row)
+    broken: list[int] = []
     if todo:
         for start in _progress(range(0, len(todo), batch_size), progress, encoder, len(todo), batch_size):
             rows = todo[start : start + batch_size]
-            encoded = encoder.encode([to_input(catalog[r]) for r in rows], batch_size=batch_size)
+            encoded = _encode_batch(encoder, [to_input(catalog[r]) for r in rows], batch_size, broken, rows)
             vectors[rows] = encoded
             present[rows] = np.linalg.norm(encoded, axis=1) > 0
         cached.update({keys[r]: vectors[r] for r in todo if present[r]})
         _write_cache(path, cached)
+    if broken:
+        names = ", ".join(catalog[r].id for r in broken[:5]) + (" …" if len(broken) > 5 else "")
+        warnings.warn(
+            f"{len(broken)} item(s) could not be encoded by {encoder.name} and are skipped: {names}", stacklevel=2
+        )
     return vectors, present
+
+
+def _encode_batch(
+    encoder: EmbeddingEncoder, inputs: list[Any], batch_size: int, broken: list[int], rows: list[int]
+) -> np.ndarray:
+    """Encode a batch; if one input is bad (a corrupt image), encode one by one and record the bad rows."""
+    try:
+        return encoder.encode(inputs, batch_size=batch_size)
+    except InputError:
+        out = np.zeros((len(inputs), encoder.dim), dtype=np.float32)
+        for i, value in enumerate(inputs):
+            try:
+                out[i] = encoder.encode([value])[0]
+            except InputError:
+                broken.append(rows[i])
+        return out
 
 
 def _progress(batches: range, show: bool, encoder: EmbeddingEncoder, total: int, batch_size: int):

@@ -13,6 +13,7 @@ import threading
 import warnings
 import zlib
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -138,11 +139,16 @@ class HashingTextEncoder(EmbeddingEncoder):
 
 
 def load_text_encoder(name_or_path: str | None = None) -> EmbeddingEncoder:
-    """The sentence encoder, loaded now; the hashing fallback (with a warning) if it cannot load."""
+    """The sentence encoder, loaded now (once per process and model); hashed words if it cannot load."""
+    return _load(name_or_path or setting("text_model", DEFAULT_MODEL) or DEFAULT_MODEL)
+
+
+@cache
+def _load(name_or_path: str) -> EmbeddingEncoder:
     encoder = SentenceTextEncoder(name_or_path)
     try:
         encoder.load()
     except ModelUnavailableError as e:
-        warnings.warn(f"{e}; falling back to hashed word features", stacklevel=2)
+        warnings.warn(f"{e}; falling back to hashed word features", stacklevel=3)
         return HashingTextEncoder(reason=str(e))
     return encoder
