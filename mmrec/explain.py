@@ -47,9 +47,10 @@ def _strongest_signals(engine: Engine, profile: Profile, row: int, contributions
         vector = engine.item_vector(modality, row)
         if vector is None:
             continue
-        for signal, share in profile.signal_contributions(modality, vector):
+        baseline = engine.modalities[modality].index.mean_vector
+        for signal, share in profile.signal_contributions(modality, vector, baseline):
             if signal.weight > 0 and share > best[0]:
                 best = (share, f"{verb} {signal.source}")
-            elif signal.weight < 0 and share < worst[0]:
+            elif signal.weight < 0 and share < worst[0] and contributions[modality] < -NOTICEABLE:
                 worst = (share, f"pushed down as it resembles {signal.source}")
     return best[1], worst[1]

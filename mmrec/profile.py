@@ -9,6 +9,7 @@ rejected (``wants``), hard filters and liked/disliked items are kept beside the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,6 +27,8 @@ class Signal:
     turn: int
     source: str
     """How the user would name the interaction, e.g. 'your review "warm jacket"' or 'liking Hoodie X'."""
+    item: str | None = None
+    """The catalog item whose own vector this is (likes, dislikes, reviews of an item), else None."""
 
 
 @dataclass
@@ -44,11 +47,10 @@ class Profile:
     def is_empty(self) -> bool:
         return not (self.signals or self.terms or self.liked or self.disliked or not self.filters.is_empty())
 
-    def add(self, modality: str, vector: np.ndarray, weight: float, source: str) -> None:
+    def add(self, modality: str, vector: np.ndarray, weight: float, source: str, item: str | None = None) -> None:
         if weight != 0 and np.any(vector):
-            self.signals.append(
-                Signal(modality, np.asarray(vector, dtype=np.float32), float(weight), self.turn, source)
-            )
+            vector = np.asarray(vector, dtype=np.float32)
+            self.signals.append(Signal(modality, vector, float(weight), self.turn, source, item))
 
     def add_terms(self, wants: tuple[str, ...], avoids: tuple[str, ...], weight: float = 1.0) -> None:
         for term in wants:
@@ -64,20 +66,35 @@ class Profile:
         return list(dict.fromkeys(s.modality for s in self.signals))
 
     def preference(self, modality: str) -> np.ndarray | None:
-        """Decayed weighted sum of the modality's signals, scaled by the total absolute weight."""
-        signals = [s for s in self.signals if s.modality == modality]
-        if not signals:
-            return None
-        weights = np.array([self.weight_now(s.weight, s.turn) for s in signals], dtype=np.float32)
-        total = float(np.abs(weights).sum())
-        return (weights[:, None] * np.stack([s.vector for s in signals])).sum(axis=0) / total
+        """Decayed weighted sum of the modality's signals, scaled by their total absolute weight."""
+        return self.partial_preference(modality, lambda s: True)
 
-    def signal_contributions(self, modality: str, item_vector: np.ndarray) -> list[tuple[Signal, float]]:
-        """Each signal's share of the item's score in ``modality`` (they sum to that score)."""
+    def partial_preference(self, modality: str, keep: Callable[[Signal], bool]) -> np.ndarray | None:
+        """The kept signals' share of :meth:`preference` (weights signed); None when none is kept."""
+        signals = [s for s in self.signals if s.modality == modality]
+        weights = np.array([self.weight_now(s.weight, s.turn) for s in signals], dtype=np.float32)
+        mask = np.array([keep(s) for s in signals], dtype=bool)
+        if not mask.any():
+            return None
+        total = float(np.abs(weights).sum())
+        return (weights[mask, None] * np.stack([s.vector for s in signals])[mask]).sum(axis=0) / total
+
+    def rejected_items(self, modality: str) -> list[tuple[Signal, float]]:
+        """Negative item signals with their decayed weight as a share of the modality's total weight."""
+        signals = [s for s in self.signals if s.modality == modality]
+        total = sum(abs(self.weight_now(s.weight, s.turn)) for s in signals) or 1.0
+        return [(s, abs(self.weight_now(s.weight, s.turn)) / total) for s in signals if s.weight < 0 and s.item]
+
+    def signal_contributions(
+        self, modality: str, item_vector: np.ndarray, baseline: np.ndarray | None = None
+    ) -> list[tuple[Signal, float]]:
+        """Each signal's share of the item's linear score in ``modality``, measured against ``baseline``
+        (a typical item's vector) when given."""
         signals = [s for s in self.signals if s.modality == modality]
         weights = [self.weight_now(s.weight, s.turn) for s in signals]
         total = sum(abs(w) for w in weights) or 1.0
-        return [(s, w * float(s.vector @ item_vector) / total) for s, w in zip(signals, weights)]
+        offset = item_vector if baseline is None else item_vector - baseline
+        return [(s, w * float(s.vector @ offset) / total) for s, w in zip(signals, weights)]
 
     def term_weights(self) -> dict[str, float]:
         """Wanted (+) / avoided (-) terms with their decayed weights."""

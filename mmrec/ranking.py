@@ -16,10 +16,11 @@ import numpy as np
 
 from .engine import Engine
 from .explain import explain
-from .index import APPROXIMATE_ABOVE
+from .index import APPROXIMATE_ABOVE, EmbeddingIndex
 from .profile import Profile
 
 CANDIDATES_PER_MODALITY = 2000
+NEAR_DUPLICATE_QUANTILE = 0.97
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def _candidate_rows(engine: Engine, profile: Profile) -> np.ndarray:
         return np.arange(n)
     found = [np.argsort(-engine.prior)[:CANDIDATES_PER_MODALITY]]
     for modality in profile.modalities():
-        pref = profile.preference(modality)
+        pref = profile.partial_preference(modality, lambda s: s.weight > 0)
         if modality in engine.modalities and pref is not None:
             found.append(engine.modalities[modality].index.candidates(pref, CANDIDATES_PER_MODALITY))
     return np.unique(np.concatenate(found))
@@ -108,12 +109,11 @@ def _contributions(engine: Engine, profile: Profile, rows: np.ndarray, weights: 
     every = len(rows) == len(engine.catalog)
     parts: dict[str, np.ndarray] = {}
     for modality in profile.modalities():
-        pref = profile.preference(modality)
-        if modality not in engine.modalities or pref is None:
+        if modality not in engine.modalities:
             continue
-        index = engine.modalities[modality].index
-        scores = index.scores(pref, None if every else rows)
-        parts[modality] = weights.of(modality) * (scores - index.mean_vector @ pref) * index.present[rows]
+        parts[modality] = weights.of(modality) * _modality_score(
+            engine.modalities[modality].index, profile, modality, rows, every
+        )
     terms = profile.term_weights()
     if terms:
         total = sum(abs(w) for w in terms.values())
@@ -121,6 +121,30 @@ def _contributions(engine: Engine, profile: Profile, rows: np.ndarray, weights: 
         parts["attributes"] = weights.attributes * match
     parts["prior"] = weights.prior * engine.prior[rows]
     return parts
+
+
+def _modality_score(
+    index: EmbeddingIndex, profile: Profile, modality: str, rows: np.ndarray, every: bool
+) -> np.ndarray:
+    """Similarity to what the user wants, above a typical item's; minus what they rejected.
+
+    A rejected description or photo sinks items by their excess similarity to it, without lifting
+    everything unlike it. A rejected item sinks only its near-duplicates: items more similar to it
+    than NEAR_DUPLICATE_QUANTILE of the catalog, so one disliked jacket does not sink all jackets.
+    """
+    subset = None if every else rows
+    score = np.zeros(len(rows), dtype=np.float32)
+    toward = profile.partial_preference(modality, lambda s: s.weight > 0)
+    if toward is not None:
+        score += index.scores(toward, subset) - index.mean_vector @ toward
+    away = profile.partial_preference(modality, lambda s: s.weight < 0 and s.item is None)
+    if away is not None:
+        score += np.minimum(0.0, index.scores(away, subset) - index.mean_vector @ away)
+    for signal, share in profile.rejected_items(modality):
+        sims = index.scores(signal.vector, subset)
+        floor = float(np.quantile(sims, NEAR_DUPLICATE_QUANTILE))
+        score -= share * np.maximum(0.0, sims - floor) / max(1e-6, 1.0 - floor)
+    return score * index.present[rows]
 
 
 def _allowed(engine: Engine, profile: Profile, rows: np.ndarray) -> np.ndarray:

@@ -172,7 +172,7 @@ class Session:
             if modality in self.engine.modalities:
                 vector = self.engine.item_vector(modality, row)
                 if vector is not None:
-                    self.profile.add(modality, vector, weight, source)
+                    self.profile.add(modality, vector, weight, source, item=self.engine.catalog[row].id)
 
     def _review(self, text: str, item_id: str | None) -> dict[str, Any]:
         row = self.engine.catalog.position(item_id) if item_id else None

@@ -27,6 +27,9 @@ def test_signal_contributions_sum_to_the_item_score():
     shares = profile.signal_contributions("text", item)
     assert sum(share for _, share in shares) == pytest.approx(float(profile.preference("text") @ item))
     assert shares[0][1] > 0 > shares[1][1]
+    toward = profile.partial_preference("text", lambda s: s.weight > 0)
+    away = profile.partial_preference("text", lambda s: s.weight < 0)
+    np.testing.assert_allclose(toward + away, profile.preference("text"), atol=1e-6)
 
 
 def test_terms_keep_the_latest_stance_and_empty_signals_are_ignored():
