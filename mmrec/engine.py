@@ -14,6 +14,7 @@ Modalities (each a space where the profile keeps signals and items get a score):
 from __future__ import annotations
 
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,9 @@ from .encoders.base import EmbeddingEncoder, Encoder, Status
 from .encoders.text import load_text_encoder
 from .errors import ModelUnavailableError
 from .index import EmbeddingIndex, embed_catalog
-from .understanding import Vocabulary
+from .understanding import SentimentModel, Vocabulary
+
+RECENT_QUERIES = 256
 
 
 @dataclass
@@ -49,11 +52,14 @@ class Engine:
         *,
         transcriber: Encoder | None = None,
         unavailable: dict[str, Status] | None = None,
+        cache_root: Path | None = None,
     ) -> None:
         self.catalog = catalog
         self.modalities = modalities
         self.transcriber = transcriber
         self.vocabulary = Vocabulary.from_catalog(catalog)
+        self.sentiment = SentimentModel(modalities["text"].encoder, cache_root=cache_root)
+        self._recent_queries: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self.unavailable = dict(unavailable or {})
         self.prices = np.array([item.price if item.price is not None else np.nan for item in catalog])
         self.prior, self.prior_note = _rating_prior(catalog)
@@ -90,7 +96,9 @@ class Engine:
             transcriber = load_transcriber()
         else:
             unavailable["speech"] = Status(False, "-", "voice input is switched off")
-        return cls(catalog, modalities, transcriber=transcriber, unavailable=unavailable)
+        engine = cls(catalog, modalities, transcriber=transcriber, unavailable=unavailable, cache_root=root)
+        engine.sentiment.load()
+        return engine
 
     def status(self) -> dict[str, Status]:
         """Which component runs each modality, or why it does not."""
@@ -102,8 +110,21 @@ class Engine:
         return out
 
     def encode(self, modality: str, value: Any) -> np.ndarray:
-        """``value`` (text, image...) as a unit vector in ``modality``'s space."""
-        return self.modalities[modality].encoder.encode([value])[0]
+        """``value`` (text, image...) as a unit vector in ``modality``'s space; recent texts are remembered."""
+        if not isinstance(value, str):
+            return self.modalities[modality].encoder.encode([value])[0]
+        key = (modality, value)
+        if key in self._recent_queries:
+            self._recent_queries.move_to_end(key)
+        else:
+            self._recent_queries[key] = self.modalities[modality].encoder.encode([value])[0]
+            if len(self._recent_queries) > RECENT_QUERIES:
+                self._recent_queries.popitem(last=False)
+        return self._recent_queries[key]
+
+    def sentiment_of(self, text: str) -> float:
+        """Sentiment in [-1, 1] of ``text``, reusing its sentence embedding."""
+        return self.sentiment.score(text, self.encode("text", text))
 
     def item_vector(self, modality: str, row: int) -> np.ndarray | None:
         index = self.modalities[modality].index

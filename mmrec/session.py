@@ -176,7 +176,7 @@ class Session:
 
     def _review(self, text: str, item_id: str | None) -> dict[str, Any]:
         row = self.engine.catalog.position(item_id) if item_id else None
-        u = understand(text, self.engine.vocabulary)
+        u = understand(text, self.engine.vocabulary, sentiment=self.engine.sentiment_of)
         quote = _quote(u.query_text)
         if row is not None:
             # A review of an item pulls toward or away from that item, as strongly as its polarity.

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from mmrec.bench.sentiment_eval import DEV_SET, evaluate, load_labelled
+from mmrec.bench.sentiment_eval import DEV_SET, evaluate
 from mmrec.understanding import sentiment_score
+from mmrec.understanding.sentiment_model import load_labelled
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,13 @@ from .filters import Filters
 from .parse import Understanding, understand
 from .rating import extract_rating
 from .sentiment import sentiment_score
+from .sentiment_model import SentimentModel
 from .text import clean_text
 from .vocabulary import Vocabulary
 
 __all__ = [
     "Filters",
+    "SentimentModel",
     "Understanding",
     "Vocabulary",
     "clean_text",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -192,18 +193,25 @@ class Understanding:
         }
 
 
-def understand(text: str, vocabulary: Vocabulary, *, max_chars: int = 5000) -> Understanding:
+def understand(
+    text: str,
+    vocabulary: Vocabulary,
+    *,
+    max_chars: int = 5000,
+    sentiment: Callable[[str], float] | None = None,
+) -> Understanding:
     """Read a review or request; TextInputError if it is empty or longer than ``max_chars``.
 
-    Sentiment is scored on ``query_text``: rejected terms ("not black") are handled as avoids and
-    filters, so they must not also turn a request for something else negative.
+    Sentiment is scored on ``query_text`` by ``sentiment`` (default: the lexicon scorer): rejected
+    terms ("not black") are handled as avoids and filters, so they must not also turn a request for
+    something else negative.
     """
     cleaned = clean_text(text, max_chars=max_chars)
     tokens = tokenize(cleaned)
     matches = vocabulary.find(tokens)
     wants, avoids, only, rejected_spans = _read_terms(cleaned, tokens, matches)
     query = _without(cleaned, rejected_spans)
-    sentiment = sentiment_score(query)
+    score = (sentiment or sentiment_score)(query)
     rating = extract_rating(cleaned)
     intent = _intent(cleaned)
     kinds = {m.term: m.kind for m in matches}
@@ -218,15 +226,15 @@ def understand(text: str, vocabulary: Vocabulary, *, max_chars: int = 5000) -> U
     )
     return Understanding(
         text=cleaned,
-        sentiment=sentiment,
-        label=sentiment_label(sentiment),
+        sentiment=score,
+        label=sentiment_label(score),
         rating=rating,
         intent=intent,
         wants=wants,
         avoids=avoids,
         filters=filters,
         query_text=query,
-        polarity=_polarity(sentiment, rating, intent),
+        polarity=_polarity(score, rating, intent),
     )
 
 
