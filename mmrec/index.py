@@ -143,7 +143,10 @@ class EmbeddingIndex:
         return int(self.vectors.shape[1])
 
     def scores(self, query: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-        """Cosine of ``query`` with every item (or the given rows); items without a vector score 0."""
+        """Cosine of ``query`` (one vector, or ``m`` as columns) with every item or the given rows.
+
+        Items without a vector score 0. Several queries cost one pass over the matrix.
+        """
         matrix = self.vectors if rows is None else self.vectors[rows]
         return matrix @ query.astype(np.float32)
 

@@ -65,6 +65,7 @@ def rank(
     k: int = 10,
     weights: FusionWeights = FusionWeights(),
     diversity: float = 0.0,
+    spread: bool = False,
 ) -> list[RankedItem]:
     """The ``k`` best items for ``profile``, best first, each with contributions and a reason."""
     rows = _candidate_rows(engine, profile)
@@ -79,7 +80,7 @@ def rank(
         parts["diversity"] = np.zeros(len(rows))
         parts["diversity"][picked] = -penalties
     else:
-        picked = np.argsort(-total, kind="stable")[:k]
+        picked = _spread(engine, rows, total, k) if spread else _top(total, k)
         scores = total[picked]
     out = []
     for pos, score in zip(picked, scores):
@@ -131,20 +132,37 @@ def _modality_score(
     A rejected description or photo sinks items by their excess similarity to it, without lifting
     everything unlike it. A rejected item sinks only its near-duplicates: items more similar to it
     than NEAR_DUPLICATE_QUANTILE of the catalog, so one disliked jacket does not sink all jackets.
+    All query vectors are scored in one pass over the item matrix.
     """
-    subset = None if every else rows
-    score = np.zeros(len(rows), dtype=np.float32)
     toward = profile.partial_preference(modality, lambda s: s.weight > 0)
-    if toward is not None:
-        score += index.scores(toward, subset) - index.mean_vector @ toward
     away = profile.partial_preference(modality, lambda s: s.weight < 0 and s.item is None)
+    rejected = profile.rejected_items(modality)
+    queries = [q for q in (toward, away) if q is not None] + [signal.vector for signal, _ in rejected]
+    if not queries:
+        return np.zeros(len(rows), dtype=np.float32)
+    sims = index.scores(np.stack(queries, axis=1), None if every else rows)
+    excess = sims - index.mean_vector @ np.stack(queries, axis=1)
+    score = np.zeros(len(rows), dtype=np.float32)
+    column = 0
+    if toward is not None:
+        score += excess[:, column]
+        column += 1
     if away is not None:
-        score += np.minimum(0.0, index.scores(away, subset) - index.mean_vector @ away)
-    for signal, share in profile.rejected_items(modality):
-        sims = index.scores(signal.vector, subset)
-        floor = float(np.quantile(sims, NEAR_DUPLICATE_QUANTILE))
-        score -= share * np.maximum(0.0, sims - floor) / max(1e-6, 1.0 - floor)
+        score += np.minimum(0.0, excess[:, column])
+        column += 1
+    for offset, (_, share) in enumerate(rejected):
+        item_sims = sims[:, column + offset]
+        floor = float(np.quantile(item_sims, NEAR_DUPLICATE_QUANTILE))
+        score -= share * np.maximum(0.0, item_sims - floor) / max(1e-6, 1.0 - floor)
     return score * index.present[rows]
+
+
+def _top(values: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` largest values, largest first (ties in catalog order)."""
+    if k < len(values):
+        cut = np.argpartition(-values, k - 1)[:k]
+        return cut[np.lexsort((cut, -values[cut]))]
+    return np.argsort(-values, kind="stable")
 
 
 def _allowed(engine: Engine, profile: Profile, rows: np.ndarray) -> np.ndarray:
@@ -173,9 +191,25 @@ def _allowed(engine: Engine, profile: Profile, rows: np.ndarray) -> np.ndarray:
     return keep
 
 
+def _spread(engine: Engine, rows: np.ndarray, total: np.ndarray, k: int) -> np.ndarray:
+    """``k`` positions taken round-robin over leaf categories, each category's best first, then
+    ordered by score: a varied list when nothing is known about the user yet."""
+    order = np.argsort(-total, kind="stable")
+    queues: dict[str, list[int]] = {}
+    for pos in order:
+        queues.setdefault(engine.catalog[int(rows[pos])].leaf_category, []).append(int(pos))
+    taken: list[int] = []
+    while len(taken) < min(k, len(order)):
+        for queue in queues.values():
+            if queue and len(taken) < k:
+                taken.append(queue.pop(0))
+    picked = np.array(taken, dtype=np.int64)
+    return picked[np.argsort(-total[picked], kind="stable")]
+
+
 def _mmr(engine: Engine, rows: np.ndarray, relevance: np.ndarray, k: int, diversity: float):
     """Greedy maximal marginal relevance over the best candidates, by text-embedding similarity."""
-    pool = np.argsort(-relevance, kind="stable")[: max(5 * k, 50)]
+    pool = _top(relevance, max(5 * k, 50))
     vectors = engine.modalities["text"].index.vectors[rows[pool]]
     sim = vectors @ vectors.T
     lam = 1.0 - diversity

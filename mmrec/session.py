@@ -32,7 +32,6 @@ ITEM_MODALITIES = ("text", "image")
 """Spaces in which a liked or disliked item's own vectors become signals."""
 LIKE, DISLIKE = 1.0, -0.7
 """A dislike is weaker than a like: it should sink the item and its twins, not its whole category."""
-COLD_START_DIVERSITY = 0.5
 CHEAPER = 0.8
 PRICIER = 1.25
 
@@ -89,9 +88,15 @@ class Session:
         self.shown = self.ranked()
 
     def ranked(self) -> list[RankedItem]:
-        """The current list for the current profile (a varied one before any feedback)."""
-        diversity = self.diversity or (COLD_START_DIVERSITY if self.profile.is_empty() else 0.0)
-        return rank(self.engine, self.profile, k=self.top_k, weights=self.weights, diversity=diversity)
+        """The current list for the current profile; before any feedback, spread over categories."""
+        return rank(
+            self.engine,
+            self.profile,
+            k=self.top_k,
+            weights=self.weights,
+            diversity=self.diversity,
+            spread=self.profile.is_empty(),
+        )
 
     def submit_json(self, line: str | dict[str, Any]) -> dict[str, Any]:
         """Handle one contract line (JSON text or object) and return the contract's answer."""

@@ -33,15 +33,23 @@ REVIEWS = [
 ]
 
 
+OPENERS = ["", "Honestly, ", "Hi! ", "Well, ", "So, ", "Okay, ", "Hmm, ", "Right, "]
+
+
 def text_interaction(engine: Engine, runs: int) -> dict:
-    """End-to-end ``Session.submit(Review)``: understand + encode + profile update + rank top 10."""
+    """End-to-end ``Session.submit(Review)``: understand + encode + profile update + rank top 10.
+
+    Every text is new to the engine (no remembered embedding), as a user's next review would be.
+    """
     session = Session(engine)
+    texts = [opener + review for opener in OPENERS for review in REVIEWS]
+    assert runs + 1 <= len(texts), f"at most {len(texts) - 1} runs"
     samples = []
-    for i in range(runs):
+    for i in range(runs + 1):
         if i % len(REVIEWS) == 0:
             session.profile = Profile()
         t0 = time.perf_counter()
-        turn = session.submit(Review(REVIEWS[i % len(REVIEWS)]))
+        turn = session.submit(Review(texts[i]))
         samples.append(time.perf_counter() - t0)
         assert turn.error is None, turn.error
     return {"what": f"text interaction ({len(engine.catalog)} items)", **summarize_ms(samples[1:])}
