@@ -1,0 +1,44 @@
+"""Serve the mmrec web app: ``python app.py [--catalog DIR] [--port N] [--host ADDR]``.
+
+Also the Hugging Face Space entry point. The catalog defaults to ``$MMREC_CATALOG``, else the demo
+catalog in ``assets/demo_catalog``; the port to ``$PORT`` / ``$GRADIO_SERVER_PORT``, else 7860.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+from mmrec.config import setting
+from mmrec.engine import Engine
+from mmrec.errors import ModelUnavailableError
+from mmrec.ui import build_app, launch
+
+DEMO_CATALOG = Path(__file__).resolve().parent / "assets" / "demo_catalog"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="mmrec: the interactive multimodal recommender in a browser.")
+    parser.add_argument(
+        "--catalog", type=Path, default=Path(setting("catalog", str(DEMO_CATALOG))), help="catalog folder"
+    )
+    parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "0.0.0.0"), help="address to serve on")
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("PORT") or os.environ.get("GRADIO_SERVER_PORT") or 7860)
+    )
+    parser.add_argument("--top", type=int, default=10, help="items per ranked list (default 10)")
+    args = parser.parse_args(argv)
+    engine = Engine.load(args.catalog, progress=True)
+    if engine.transcriber is not None:  # load Whisper now, not on the first voice rating
+        try:
+            engine.transcriber.load()
+        except ModelUnavailableError as e:  # the status area and the voice tab say why
+            warnings.warn(str(e), stacklevel=1)
+    launch(build_app(engine, top_k=args.top), host=args.host, port=args.port)
+
+
+if __name__ == "__main__":
+    main()

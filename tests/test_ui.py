@@ -1,0 +1,164 @@
+"""The web app's HTML and handlers without a browser: escaping, cards, status, history, examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("gradio")
+
+from mmrec.catalog import Catalog, Item
+from mmrec.encoders.base import Status
+from mmrec.ranking import RankedItem
+from mmrec.session import Turn
+from mmrec.ui import (
+    example_reviews,
+    image_src,
+    render_cards,
+    render_history,
+    render_message,
+    render_status,
+    render_understood,
+)
+
+EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Catalog:
+    photo = tmp_path / "a b.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\nfake")
+    items = [
+        Item("a", "Red Hoodie", categories=("Clothing/Hoodies",), price=40.0, color="Red", image=photo),
+        Item("b", EVIL, categories=("Clothing/Jackets",), price=80.0, color="Black"),
+        Item("c", "Blue Jacket", categories=("Clothing/Jackets",), price=60.0, color="Blue"),
+    ]
+    return Catalog(items, root=tmp_path)
+
+
+def ranked(*ids: str, reason: str = "a starting pick") -> list[RankedItem]:
+    return [RankedItem(i, 0.5 - n / 10, {"text": 0.3 - n / 10, "prior": -0.05}, reason) for n, i in enumerate(ids)]
+
+
+def test_cards_escape_every_catalog_and_reason_string(catalog):
+    page = render_cards(catalog, ranked("b", "a", reason=EVIL))
+    assert "<script" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_cards_show_rank_price_score_contribution_bars_and_one_action_set_each(catalog):
+    page = render_cards(catalog, ranked("a", "c"), turn=3)
+    assert 'data-turn="3"' in page
+    assert page.count('class="mm-card') == 2
+    assert "$40.00" in page and "score +0.500" in page
+    assert "Text +0.30" in page and "Ratings -0.05" in page and "mm-neg" in page
+    assert page.count('data-action="like"') == 2 and page.count('data-action="dislike"') == 2
+
+
+def test_cards_mark_focus_likes_and_movements(catalog):
+    page = render_cards(
+        catalog,
+        ranked("a", "c"),
+        focus="c",
+        liked={"a"},
+        changes={"entered": ["a"], "rose": ["c"], "left": [], "fell": []},
+    )
+    assert 'mm-card mm-focused" data-item="c"' in page
+    assert 'aria-pressed="true"' in page and "mm-liked" in page
+    assert "mm-new" in page and "mm-up" in page
+
+
+def test_empty_list_explains_that_filters_exclude_everything(catalog):
+    assert "filter" in render_cards(catalog, [], turn=2)
+
+
+def test_photos_are_served_by_file_route_or_inlined(catalog):
+    path = catalog.get("a").image
+    assert image_src(path) == "/gradio_api/file=" + str(path).replace(" ", "%20")
+    assert image_src(path, inline=True).startswith("data:image/png;base64,")
+    assert image_src(None) is None
+
+
+def test_status_names_live_degraded_and_unavailable_encoders_with_reasons(catalog):
+    html = render_status(
+        {
+            "text": Status(True, "all-MiniLM-L6-v2"),
+            "image": Status(True, "visual-features-v1", "no CLIP weights", degraded=True),
+            "speech": Status(False, "-", "no <Whisper> weights"),
+        },
+        catalog,
+    )
+    assert "all-MiniLM-L6-v2" in html and "mm-status-ok" in html
+    assert "degraded: no CLIP weights" in html and "mm-status-warn" in html
+    assert "unavailable: no &lt;Whisper&gt; weights" in html and "mm-status-off" in html
+
+
+def test_understood_shows_transcript_stars_sentiment_and_filters(catalog):
+    turn = Turn(
+        2,
+        {"type": "voice", "audio": "clip.wav", "item": "a"},
+        understood={
+            "transcript": "four stars <b>nice</b>",
+            "rating": 4.0,
+            "label": "positive",
+            "polarity": 0.6,
+            "item": "a",
+            "filters": {"max_price": 50.0, "exclude_colors": ["Black"]},
+            "avoids": ["Black"],
+        },
+        seconds=0.8,
+    )
+    html = render_understood(turn, catalog)
+    assert "four stars &lt;b&gt;nice&lt;/b&gt;" in html
+    assert "★★★★☆" in html and "4/5" in html
+    assert "positive (+0.60)" in html
+    assert "max price: $50.00" in html and "exclude colors: Black" in html
+    assert "Red Hoodie" in html and "0.80 s" in html
+
+
+def test_history_lists_actions_newest_first_with_changes_by_name(catalog):
+    history = [
+        Turn(1, {"type": "review", "text": EVIL}, changes={"entered": ["c"], "left": ["a"], "rose": [], "fell": []}),
+        Turn(2, {"type": "photo", "image": "<ndarray>", "polarity": "more"}, error="not an image file"),
+        Turn(3, {"type": "like", "item": "c"}, changes={"entered": [], "left": [], "rose": ["c"], "fell": []}),
+    ]
+    html = render_history(history, catalog)
+    assert html.index("Liked Blue Jacket") < html.index("Photo") < html.index("Review")
+    assert "entered: Blue Jacket" in html and "left: Red Hoodie" in html and "rose: Blue Jacket" in html
+    assert "not applied: not an image file" in html
+    assert "<script" not in html
+
+
+def test_error_message_is_escaped_and_absent_when_there_is_none():
+    assert render_message(None) == ""
+    assert "&lt;b&gt;" in render_message("bad <b>")
+    assert 'role="alert"' in render_message("bad")
+
+
+def test_example_reviews_use_the_catalogs_own_categories_and_colours(catalog):
+    examples = example_reviews(catalog)
+    assert any("jackets" in e for e in examples)
+    assert any(c in " ".join(examples) for c in ("red", "black", "blue"))
+
+
+@pytest.mark.slow
+def test_handlers_rank_review_and_report_bad_photo_without_a_browser(luma_mini_dir, cache_root, tmp_path):
+    from mmrec.engine import Engine
+    from mmrec.ui import App
+
+    engine = Engine.load(luma_mini_dir, image=True, speech=False, cache_dir=cache_root)
+    app = App(engine, top_k=5)
+    app.build()
+    out = app.start(None)
+    session = out[app.state]
+    start = [r.id for r in session.shown]
+    out = app.on_review(session, "", "a warm jacket, not black")
+    assert out[app.review] == "" and out[app.review_msg] == ""
+    assert [r.id for r in session.shown] != start and 'data-turn="1"' in out[app.gallery]
+    bad = tmp_path / "x.jpg"
+    bad.write_text("not a photo")
+    out = app.on_photo_more(session, "", {"path": str(bad)})
+    assert "not an image" in out[app.photo_msg] and app.gallery not in out
+    out = app.on_like(session, "")
+    assert "Pick an item first" in out[app.feedback_msg]

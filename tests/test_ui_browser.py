@@ -1,0 +1,321 @@
+"""The web app in a real browser: Chromium (Playwright) against ``python app.py`` serving a catalog.
+
+Every step saves a screenshot to ``test-artifacts/screenshots/``. Skips when Playwright or
+Chromium is absent. Run with ``pytest --slow tests/test_ui_browser.py``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mmrec.bench.ui import CHROMIUM, chromium, start_app, stop_app
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+ACTION_TIMEOUT = 120_000  # ms; a voice clip on a cold 2-core machine
+
+
+@pytest.fixture(scope="session")
+def served_catalog(demo_catalog_dir: Path, request: pytest.FixtureRequest) -> Path:
+    if (demo_catalog_dir / "items.jsonl").is_file():
+        return demo_catalog_dir
+    return request.getfixturevalue("luma_mini_dir")
+
+
+@pytest.fixture(scope="session")
+def app_url(served_catalog: Path, cache_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("app") / "app.log"
+    try:
+        proc, url = start_app(served_catalog, log=log, env={"MMREC_CACHE_DIR": str(cache_root)})
+    except RuntimeError as e:
+        pytest.fail(str(e))
+    yield url
+    stop_app(proc)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.is_file():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def page(browser, app_url):
+    """A fresh browser session (its own gr.State) with the first ranked list on screen."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    p = context.new_page()
+    dialogs: list[str] = []
+    p.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    p.dialogs = dialogs
+    open_app(p, app_url)
+    yield p
+    context.close()
+
+
+def open_app(p, url: str) -> None:
+    p.goto(url)
+    p.wait_for_selector(".mm-grid .mm-card", timeout=60_000)
+
+
+def shot(p, name: str) -> None:
+    p.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def shown_ids(p) -> list[str]:
+    return p.locator(".mm-grid .mm-card").evaluate_all("cards => cards.map(c => c.dataset.item)")
+
+
+def turn_of(p) -> int:
+    return int(p.locator("#mm-gallery [data-turn]").first.get_attribute("data-turn"))
+
+
+def wait_turn(p, turn: int) -> None:
+    p.wait_for_selector(f'#mm-gallery [data-turn="{turn}"]', timeout=ACTION_TIMEOUT)
+
+
+def wait_message(p, box: str) -> str:
+    p.locator(f"#{box} .mm-error").wait_for(timeout=ACTION_TIMEOUT)
+    return p.locator(f"#{box}").inner_text()
+
+
+def status_text(p, modality: str) -> str:
+    return p.locator(f'#mm-status li[data-modality="{modality}"]').inner_text()
+
+
+def send_review(p, text: str) -> None:
+    p.get_by_role("tab", name="Review").click()
+    p.get_by_label("Your review or request").fill(text)
+    p.locator("#mm-send-review").click()
+
+
+def upload_photo(p, path: Path, button: str = "#mm-more") -> None:
+    p.get_by_role("tab", name="Photo").click()
+    p.locator("#mm-photo input[type=file]").set_input_files(str(path))
+    p.locator("#mm-photo img").first.wait_for(timeout=30_000)
+    p.locator(button).click()
+
+
+def upload_voice(p, path: Path) -> None:
+    p.get_by_role("tab", name="Voice").click()
+    p.locator("#mm-audio button[aria-label='Upload file']").click()
+    p.locator("#mm-audio input[type=file]").set_input_files(str(path))
+    p.locator("#mm-audio audio, #mm-audio [data-testid^='waveform']").first.wait_for(state="attached", timeout=30_000)
+    p.locator("#mm-send-voice").click()
+
+
+def assert_no_traceback(p) -> None:
+    body = p.locator("body").inner_text()
+    assert "Traceback" not in body and 'File "' not in body
+
+
+@pytest.fixture(scope="session")
+def spoken_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A spoken two-star rating: an example clip of the app, else one made with espeak-ng."""
+    examples = sorted((ROOT / "assets" / "voice" / "examples").glob("rated_02.*"))
+    if examples:
+        return examples[0]
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("no example voice clip and no espeak-ng to make one")
+    out = tmp_path_factory.mktemp("voice") / "two_stars.wav"
+    subprocess.run(
+        ["espeak-ng", "-s", "150", "-w", str(out), "I'd give it two out of five, the zipper broke"], check=True
+    )
+    return out
+
+
+@pytest.fixture(scope="session")
+def silent_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("voice") / "silence.wav"
+    with wave.open(str(out), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16_000)
+        w.writeframes(b"\0\0" * 32_000)
+    return out
+
+
+@pytest.fixture(scope="session")
+def catalog_photo(served_catalog: Path) -> Path:
+    return next(p for p in sorted((served_catalog / "images").iterdir()) if p.suffix.lower() in (".jpg", ".png"))
+
+
+def test_page_shows_ranked_cards_status_and_labelled_controls(page):
+    assert len(shown_ids(page)) == 10
+    first = page.locator(".mm-card").first
+    assert first.locator("img").count() == 1
+    assert first.locator(".mm-reason").inner_text().strip()
+    assert "all-MiniLM-L6-v2" in status_text(page, "text") or "unavailable" in status_text(page, "text")
+    for label in ("Item in focus", "Your review or request"):
+        assert page.get_by_label(label).count() >= 1
+    shot(page, "01-start")
+
+
+def test_review_reorders_the_list_and_shows_what_was_understood(page):
+    before = shown_ids(page)
+    send_review(page, "I want a warm jacket for running, not black")
+    wait_turn(page, 1)
+    after = shown_ids(page)
+    assert after != before
+    understood = page.locator("#mm-understood").inner_text()
+    assert "Sentiment" in understood and "Black" in understood
+    assert page.locator("#mm-history li").count() == 1
+    assert page.get_by_label("Your review or request").input_value() == ""
+    shot(page, "02-review")
+
+
+def test_photo_more_like_this_reranks_towards_it(page, catalog_photo):
+    if "unavailable" in status_text(page, "image"):
+        page.get_by_role("tab", name="Photo").click()
+        assert "unavailable" in page.locator(".mm-unavailable").inner_text()
+        pytest.skip("photo input unavailable in this environment")
+    before = shown_ids(page)
+    upload_photo(page, catalog_photo)
+    wait_turn(page, 1)
+    assert shown_ids(page) != before
+    assert "Photo" in page.locator("#mm-understood").inner_text()
+    shot(page, "03-photo")
+
+
+def test_voice_clip_shows_transcript_rating_and_changes_the_list(page, spoken_clip):
+    if "unavailable" in status_text(page, "speech"):
+        page.get_by_role("tab", name="Voice").click()
+        assert "unavailable" in page.locator(".mm-unavailable").inner_text()
+        pytest.skip("voice input unavailable in this environment")
+    page.locator(".mm-card .mm-pick").first.click()  # a rating is about the item in focus
+    page.wait_for_selector(".mm-card.mm-focused")
+    before = shown_ids(page)
+    upload_voice(page, spoken_clip)
+    wait_turn(page, 1)
+    understood = page.locator("#mm-understood").inner_text()
+    assert "Heard" in understood and "Rating" in understood
+    assert "2/5" in understood
+    assert shown_ids(page) != before
+    shot(page, "04-voice")
+
+
+def test_like_and_dislike_from_cards_and_focus_buttons(page):
+    ids = shown_ids(page)
+    page.locator(f'.mm-card[data-item="{ids[0]}"] button[data-action="like"]').click()
+    wait_turn(page, 1)
+    assert page.locator(f'.mm-card[data-item="{ids[0]}"] .mm-liked').count() == 1
+    disliked = [i for i in shown_ids(page) if i != ids[0]][0]
+    page.locator(f'.mm-card[data-item="{disliked}"] button[data-action="dislike"]').click()
+    wait_turn(page, 2)
+    assert disliked not in shown_ids(page)
+    target = shown_ids(page)[2]
+    page.locator(f'.mm-card[data-item="{target}"] .mm-pick').click()
+    page.wait_for_selector(f'.mm-card.mm-focused[data-item="{target}"]')
+    page.locator("#mm-dislike").click()
+    wait_turn(page, 3)
+    assert target not in shown_ids(page)
+    history = page.locator("#mm-history").inner_text()
+    assert "Liked" in history and "Disliked" in history
+    shot(page, "05-like-dislike")
+
+
+def test_keyboard_alone_can_like_an_item(page):
+    first = shown_ids(page)[0]
+    page.locator(f'.mm-card[data-item="{first}"] button[data-action="like"]').focus()
+    page.keyboard.press("Enter")
+    wait_turn(page, 1)
+    assert page.locator(f'.mm-card[data-item="{first}"] .mm-liked').count() == 1
+
+
+def test_reset_brings_back_the_starting_list(page):
+    start = shown_ids(page)
+    send_review(page, "bright yellow things please")
+    wait_turn(page, 1)
+    assert shown_ids(page) != start
+    page.locator("#mm-reset").click()
+    wait_turn(page, 2)
+    assert shown_ids(page) == start
+    assert "Started over" in page.locator("#mm-history").inner_text()
+    shot(page, "06-reset")
+
+
+def test_two_browser_sessions_keep_separate_state(browser, app_url):
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(2)]
+    try:
+        alice, bob = (c.new_page() for c in contexts)
+        open_app(alice, app_url)
+        open_app(bob, app_url)
+        start = shown_ids(bob)
+        send_review(alice, "I want a warm jacket for running, not black")
+        send_review(bob, "cheap summer socks")
+        wait_turn(alice, 1)
+        wait_turn(bob, 1)
+        assert shown_ids(alice) != shown_ids(bob)
+        assert "jacket" in alice.locator("#mm-history").inner_text()
+        assert "jacket" not in bob.locator("#mm-history").inner_text()
+        bob.locator("#mm-reset").click()
+        wait_turn(bob, 2)
+        assert shown_ids(bob) == start
+        assert turn_of(alice) == 1 and alice.locator("#mm-history li").count() == 1
+        shot(alice, "07-session-a")
+        shot(bob, "07-session-b")
+    finally:
+        for c in contexts:
+            c.close()
+
+
+def test_bad_inputs_get_friendly_messages_and_the_session_goes_on(page, tmp_path, silent_clip):
+    send_review(page, "   ")
+    assert "empty" in wait_message(page, "mm-review-msg")
+
+    page.locator("#mm-like").click()
+    assert "Pick an item first" in wait_message(page, "mm-feedback-msg")
+
+    not_an_image = tmp_path / "holiday.jpg"
+    not_an_image.write_text("this is not a picture")
+    if "unavailable" not in status_text(page, "image"):
+        page.get_by_role("tab", name="Photo").click()
+        page.locator("#mm-photo input[type=file]").set_input_files(str(not_an_image))
+        page.locator("#mm-more").click()
+        assert "not an image" in wait_message(page, "mm-photo-msg")
+    if "unavailable" not in status_text(page, "speech"):
+        upload_voice(page, silent_clip)
+        assert "speech" in wait_message(page, "mm-voice-msg").lower()
+    shot(page, "08-bad-inputs")
+
+    turn = turn_of(page)
+    send_review(page, '<img src=x onerror="alert(1)"><script>alert(2)</script> comfy hoodie')
+    page.wait_for_function(
+        "n => Number(document.querySelector('#mm-gallery [data-turn]').dataset.turn) > n",
+        arg=turn,
+        timeout=ACTION_TIMEOUT,
+    )
+    assert page.dialogs == []
+    assert page.locator("#mm-history img, #mm-history script").count() == 0
+    assert_no_traceback(page)
+    shot(page, "09-html-review")
+
+
+def test_narrow_phone_screen_has_no_horizontal_scroll(browser, app_url):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
+    try:
+        p = context.new_page()
+        open_app(p, app_url)
+        send_review(p, "comfortable hoodie, not black")
+        wait_turn(p, 1)
+        width = p.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390
+        box = p.locator(".mm-card").first.bounding_box()
+        assert box is not None and box["width"] <= 390
+        p.screenshot(path=str(SHOTS / "10-phone-390.png"), full_page=True)
+        p.screenshot(path=str(SHOTS / "10-phone-390-first-screen.png"))
+    finally:
+        context.close()
