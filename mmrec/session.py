@@ -32,6 +32,8 @@ ITEM_MODALITIES = ("text", "image")
 """Spaces in which a liked or disliked item's own vectors become signals."""
 LIKE, DISLIKE = 1.0, -0.7
 """A dislike is weaker than a like: it should sink the item and its twins, not its whole category."""
+CATEGORY_TERM_WEIGHT = 2.0
+"""A named product type ("jacket") says more about what the user wants than an attribute word."""
 CHEAPER = 0.8
 PRICIER = 1.25
 
@@ -199,7 +201,13 @@ class Session:
             self.profile.add(
                 "clip_text", self.engine.encode("clip_text", u.query_text), text_weight, f"your words {quote}"
             )
-        self.profile.add_terms(u.wants, u.avoids)
+        categories = set(self.engine.vocabulary.categories)
+        for is_category in (False, True):
+            self.profile.add_terms(
+                tuple(t for t in u.wants if (t in categories) == is_category),
+                tuple(t for t in u.avoids if (t in categories) == is_category),
+                weight=CATEGORY_TERM_WEIGHT if is_category else 1.0,
+            )
         filters = self._resolve_relative_price(u.filters, row)
         self.profile.filters = self.profile.filters.merged(filters)
         understood = u.to_dict()
