@@ -112,3 +112,24 @@ def test_unloadable_model_reports_unavailable(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="could not be loaded"):
         encoder.load()
     assert not encoder.status.available
+
+
+def test_with_clip_live_words_match_photos_as_their_own_fused_modality(
+    tiny_checkpoint: Path, luma_mini_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mmrec.engine import Engine
+    from mmrec.events import Review
+    from mmrec.session import Session
+
+    monkeypatch.setenv("MMREC_CLIP_MODEL", TINY)
+    monkeypatch.setenv("MMREC_CLIP_PRETRAINED", str(tiny_checkpoint))
+    engine = Engine.load(luma_mini_dir, speech=False, cache_dir=tmp_path)
+    status = engine.status()
+    assert status["image"].model == f"clip:{TINY}/tiny.pt" and not status["image"].degraded
+    assert status["clip_text"].available
+    assert engine.modalities["clip_text"].index is engine.modalities["image"].index
+    turn = Session(engine, top_k=5).submit(Review("something bright red for summer"))
+    assert turn.error is None
+    for item in turn.ranked:
+        assert {"text", "clip_text"} <= set(item.contributions)
+        assert item.contributions["clip_text"] != item.contributions["text"]
