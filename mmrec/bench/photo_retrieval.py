@@ -9,12 +9,16 @@ the catalog is ranked by cosine similarity of image embeddings. Reported:
 * ``variant_recall_at_10`` — mean share of the query product's other variants (same ``parent_sku``
   or ``group``) found in the top 10.
 
-Run: ``python -m mmrec.bench.photo_retrieval --catalog /work/shared/catalogs/luma [--out JSON]``.
+``--half even|odd`` keeps only the products (``parent_sku``/``group``) whose SHA-256 is even or odd: a
+fixed development/evaluation split for choosing features on one half and reporting on the other.
+
+Run: ``python -m mmrec.bench.photo_retrieval --catalog /work/shared/catalogs/luma [--half even] [--out JSON]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -35,6 +39,12 @@ def group_of(item: Item) -> str | None:
     """The product an item is a variant of (``parent_sku`` in Luma, ``group`` in the demo catalog)."""
     value = item.extra.get("parent_sku") or item.extra.get("group")
     return str(value) if value else None
+
+
+def in_half(item: Item, half: str) -> bool:
+    """Whether the item's product (or the item itself, without one) hashes to the ``even``/``odd`` half."""
+    key = group_of(item) or item.id
+    return int(hashlib.sha256(key.encode()).hexdigest(), 16) % 2 == (0 if half == "even" else 1)
 
 
 def retrieval_metrics(items: Sequence[Item], vectors: np.ndarray) -> dict[str, Any]:
@@ -83,14 +93,17 @@ def retrieval_metrics(items: Sequence[Item], vectors: np.ndarray) -> dict[str, A
     }
 
 
-def evaluate(catalog: Catalog, encoder: EmbeddingEncoder, *, progress: bool = False) -> dict[str, Any]:
-    """Encode every catalog photo with ``encoder`` and compute :func:`retrieval_metrics`."""
-    items = [it for it in catalog if it.image is not None]
+def evaluate(
+    catalog: Catalog, encoder: EmbeddingEncoder, *, half: str | None = None, progress: bool = False
+) -> dict[str, Any]:
+    """Encode the catalog's photos (of one :func:`in_half`, if given) and compute :func:`retrieval_metrics`."""
+    items = [it for it in catalog if it.image is not None and (half is None or in_half(it, half))]
     t0 = time.perf_counter()
     vectors = encoder.encode([it.image for it in items], progress=progress)
     seconds = time.perf_counter() - t0
     metrics = retrieval_metrics(items, vectors)
-    return {"catalog": catalog.name, "encoder": encoder.name, **metrics, "encode_s": round(seconds, 2)}
+    name = catalog.name if half is None else f"{catalog.name} ({half} half)"
+    return {"catalog": name, "encoder": encoder.name, **metrics, "encode_s": round(seconds, 2)}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -98,12 +111,13 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--catalog", type=Path, action="append", required=True, help="catalog folder (repeatable)")
+    parser.add_argument("--half", choices=["even", "odd"], help="only products whose SHA-256 has this parity")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     args = parser.parse_args(argv)
 
     encoder, _ = load_image_encoders()
     print(f"image encoder: {encoder.status.describe()}")
-    rows = [evaluate(load_catalog(path), encoder, progress=True) for path in args.catalog]
+    rows = [evaluate(load_catalog(path), encoder, half=args.half, progress=True) for path in args.catalog]
     report(
         "photo retrieval (leave-one-out)",
         rows,
