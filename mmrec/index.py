@@ -24,6 +24,7 @@ from .errors import InputError
 
 APPROXIMATE_ABOVE = 200_000
 """Catalog size above which candidate generation switches to the approximate index."""
+SCORE_CHUNK = 4096
 
 
 def embed_catalog(
@@ -148,7 +149,15 @@ class EmbeddingIndex:
         Items without a vector score 0. Several queries cost one pass over the matrix.
         """
         matrix = self.vectors if rows is None else self.vectors[rows]
-        return matrix @ query.astype(np.float32)
+        query = query.astype(np.float32)
+        if query.ndim == 1 or len(matrix) <= SCORE_CHUNK:
+            return matrix @ query
+        # Several queries: BLAS is slow for very thin products over a big matrix; blocks of rows that
+        # stay in cache while every query is applied are about twice as fast.
+        out = np.empty((len(matrix), query.shape[1]), dtype=np.float32)
+        for start in range(0, len(matrix), SCORE_CHUNK):
+            np.matmul(matrix[start : start + SCORE_CHUNK], query, out=out[start : start + SCORE_CHUNK])
+        return out
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows and scores of the ``k`` nearest items, exact."""

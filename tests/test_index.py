@@ -64,3 +64,12 @@ def test_ivf_index_recalls_most_exact_neighbours():
         _, found = ann.search(q[None], 10)
         hits += len(exact & set(found[0]))
     assert hits / 200 >= 0.8
+
+
+def test_scoring_several_queries_at_once_matches_one_by_one():
+    rng = np.random.default_rng(2)
+    index = EmbeddingIndex(rng.standard_normal((10_000, 24)))
+    queries = rng.standard_normal((24, 3)).astype(np.float32)
+    together = index.scores(queries)
+    for j in range(3):
+        np.testing.assert_allclose(together[:, j], index.scores(queries[:, j]), rtol=1e-5, atol=1e-5)
