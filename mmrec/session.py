@@ -236,9 +236,7 @@ class Session:
             raise ModelUnavailableError(
                 f"photo input is unavailable: {reason.reason if reason else 'no image encoder'}"
             )
-        from .images import load_image
-
-        vector = self.engine.encode("image", load_image(image))
+        vector = self.engine.encode("image", image)  # the encoder decodes, checks and resizes the photo once
         weight = 1.0 if polarity == "more" else -1.0
         source = "your photo" if weight > 0 else "the photo you marked not your style"
         self.profile.add("image", vector, weight, source)

@@ -22,6 +22,10 @@ from ..catalog import load_catalog
 from ..encoders.base import EmbeddingEncoder
 from ..encoders.clip import RANDOM_INIT, ClipImageEncoder, ClipModel
 from ..encoders.visual import VisualFeatureEncoder
+from ..engine import Engine, Modality
+from ..events import Photo, Reset
+from ..index import EmbeddingIndex
+from ..session import Session
 from .common import peak_rss_mb, report, summarize_ms, time_calls
 
 TARGET_MS = {"visual-features-v2": 100.0, "clip:ViT-B-32/random": 300.0}
@@ -37,10 +41,11 @@ def upload_photo(path: Path, side: int = 2048) -> bytes:
     return buf.getvalue()
 
 
-def measure(
-    encoder: EmbeddingEncoder, upload: bytes, catalog_images: list[Path], runs: int, threads: int | None
-) -> dict:
-    """Upload latency and catalog throughput of ``encoder``; ``threads`` sets torch's thread count."""
+def measure(encoder: EmbeddingEncoder, upload: bytes, text_engine: Engine, runs: int, threads: int | None) -> dict:
+    """Upload latency, photo-turn latency and catalog throughput of ``encoder``; ``threads`` sets
+    torch's thread count. The photo turn is ``Session.submit(Photo)``: decode + encode + profile
+    update + re-rank over the text and image modalities of ``text_engine``'s catalog."""
+    catalog_images = [item.image for item in text_engine.catalog]
     if threads is not None:
         import torch
 
@@ -48,13 +53,27 @@ def measure(
     encoder.load()
     latency = summarize_ms(time_calls(lambda: encoder.encode([upload]), runs=runs, warmup=2))
     t0 = time.perf_counter()
-    encoder.encode(catalog_images, batch_size=32)
+    vectors = encoder.encode(catalog_images, batch_size=32)
     seconds = time.perf_counter() - t0
+    engine = Engine(
+        text_engine.catalog,
+        {**text_engine.modalities, "image": Modality("image", EmbeddingIndex(vectors, model=encoder.name), encoder)},
+    )
+    session = Session(engine)
+
+    def photo_turn() -> None:
+        if session.turn % 8 == 0:
+            session.submit(Reset())
+        assert session.submit(Photo(upload)).error is None
+
+    turn = summarize_ms(time_calls(photo_turn, runs=runs, warmup=2))
     return {
         "encoder": encoder.name,
         "torch_threads": threads,
         "upload_p50_ms": latency["p50_ms"],
         "upload_p95_ms": latency["p95_ms"],
+        "turn_p50_ms": turn["p50_ms"],
+        "turn_p95_ms": turn["p95_ms"],
         "target_ms": TARGET_MS.get(encoder.name),
         "catalog_images": len(catalog_images),
         "catalog_images_per_s": round(len(catalog_images) / seconds, 1),
@@ -69,14 +88,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     args = parser.parse_args(argv)
 
-    catalog_images = [item.image for item in load_catalog(args.catalog) if item.image is not None]
-    upload = upload_photo(catalog_images[0])
+    catalog = load_catalog(args.catalog, require_images=True)
+    text_engine = Engine.load(catalog, image=False, speech=False)
+    upload = upload_photo(catalog[0].image)
     clip = ClipImageEncoder(ClipModel("ViT-B-32", RANDOM_INIT))
-    rows = [measure(VisualFeatureEncoder(), upload, catalog_images, args.runs, None)]
-    rows += [measure(clip, upload, catalog_images, args.runs, n) for n in sorted({1, os.cpu_count() or 1})]
+    rows = [measure(VisualFeatureEncoder(), upload, text_engine, args.runs, None)]
+    rows += [measure(clip, upload, text_engine, args.runs, n) for n in sorted({1, os.cpu_count() or 1})]
     print(f"load average (1, 5, 15 min): {os.getloadavg()}")
     report(
-        "photo encoding (decode + encode)",
+        "photo encoding (decode + encode) and photo turn (+ profile update + re-rank)",
         rows,
         args.out,
         extra={"catalog": str(args.catalog), "upload_bytes": len(upload), "load_average_after": os.getloadavg()},
