@@ -49,3 +49,52 @@ def test_stated_ratings_are_read_in_half_stars(text, stars):
 )
 def test_text_without_a_rating_gives_none(text):
     assert extract_rating(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "stars"),
+    [
+        ("For stars, love the fabric.", 4.0),
+        ("fore stars", 4.0),
+        ("Free stars, nice design.", 3.0),
+        ("tree stars", 3.0),
+        ("Fine stars, more like this please.", 5.0),
+        ("Won star, it fell apart.", 1.0),
+        ("to stars, the color is off", 2.0),
+        ("Too stars.", 2.0),
+        ("I'd give it to out of five.", 2.0),
+        ("Free out of 5, okay for the price", 3.0),
+        ("for-star jacket", 4.0),
+        ("For and a half stars, great quality", 4.5),
+        ("Four. Stars. Love it.", 4.0),
+        ("Three, out of five.", 3.0),
+        ("three-and-a-half stars", 3.5),
+        ("It's great for the price, 2 stars though", 2.0),
+        ("a solid free", 3.0),
+        ("A solid free.", 3.0),
+        ("Honestly a five, I wear it every day.", 5.0),
+        ("Honestly, a 5, I wear this jacket every day.", 5.0),
+    ],
+)
+def test_speech_recognition_homophones_count_only_before_stars_or_out_of(text, stars):
+    assert extract_rating(text) == stars
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It is okay for the price",
+        "Free shipping and a free tote",
+        "Fine fabric, too small for me",
+        "I went to the store for a star print tee",
+        "Look for star patterns",
+        "too star-studded for my taste",
+        "I want to star this one",
+        "took it out of the box, fine",
+        "it feels solid too.",
+        "the sole is solid for hiking",
+        "honestly a 5 minute walk",
+    ],
+)
+def test_homophones_elsewhere_are_not_ratings(text):
+    assert extract_rating(text) is None

@@ -13,9 +13,13 @@ import pytest
 from mmrec.audio import SAMPLE_RATE, load_audio
 from mmrec.bench.speech import load_clip_spec, make_clips, normalize_words, word_error_rate
 from mmrec.encoders.speech import Transcriber, Transcript, available_backends, load_transcriber
+from mmrec.encoders.whisper_ct2 import repeats
 from mmrec.errors import AudioInputError, MMRecError, ModelUnavailableError
+from mmrec.understanding import extract_rating
 
-MAX_CLEAN_WER = 0.25  # espeak-ng voices are hard on Whisper base: measured 0.20; a broken model scores ~1.0
+MAX_CLEAN_WER = 0.10  # the acceptance target; measured 0.051 (beam 5) on the clean set
+MAX_NOISY_WER = 0.35  # white noise at 15-20 dB SNR, reported apart: measured 0.245; a broken model scores ~1.0
+MIN_RATINGS_RECOVERED = 0.95  # the acceptance target; measured 20/20 clean rated clips
 
 
 def _tone(seconds: float) -> np.ndarray:
@@ -85,6 +89,13 @@ def test_word_error_rate_ignores_case_punctuation_and_number_style():
     ]
     assert word_error_rate(["Four stars, love it"], ["4 stars love it."]) == 0.0
     assert word_error_rate(["a solid three"], ["solid free"]) == pytest.approx(2 / 3)
+
+
+def test_a_transcript_said_over_and_over_counts_as_a_loop():
+    assert repeats("Solid 3 Solid 3")
+    assert repeats("Honestly, I've, I wear this jacket. Honestly, I've, I wear this jacket. Honestly, I've")
+    assert not repeats("Very, very good, four stars")
+    assert not repeats("four stars")
 
 
 @pytest.fixture(scope="session")
@@ -165,7 +176,7 @@ def test_whisper_base_transcribes_clean_clips(transcripts):
 @pytest.mark.slow
 def test_whisper_base_still_hears_speech_in_noise(transcripts):
     noisy = [c for c in load_clip_spec() if c["kind"] == "speech" and c["noise"] is not None]
-    assert _wer(transcripts, noisy) <= MAX_CLEAN_WER + 0.1
+    assert _wer(transcripts, noisy) <= MAX_NOISY_WER
     assert all(not transcripts[c["file"]].no_speech for c in noisy)
 
 
@@ -201,11 +212,10 @@ def test_corrupt_and_overlong_clips_are_audio_errors(whisper_base, voice_clips, 
 
 @pytest.mark.slow
 def test_star_ratings_survive_transcription(transcripts):
-    understanding = pytest.importorskip("mmrec.understanding")
-    extract_rating = getattr(understanding, "extract_rating", None)
-    if extract_rating is None:
-        pytest.skip("mmrec.understanding.extract_rating does not exist yet")
     rated = [c for c in load_clip_spec() if c["rating"] is not None and c["noise"] is None]
-    correct = [extract_rating(transcripts[c["file"]].text) == c["rating"] for c in rated]
-    # measured 8/20: Whisper base hears espeak-ng's "four" as "for" and "three" as "free"; the text side is exact
-    assert np.mean(correct) >= 0.35, f"{sum(correct)}/{len(correct)} ratings recovered"
+    wrong = {
+        c["file"]: transcripts[c["file"]].text
+        for c in rated
+        if extract_rating(transcripts[c["file"]].text) != c["rating"]
+    }
+    assert 1 - len(wrong) / len(rated) >= MIN_RATINGS_RECOVERED, wrong

@@ -1,10 +1,12 @@
 """Speech benchmark: accuracy (WER, no-speech) on the voice fixtures and latency per clip length and backend.
 
-    python -m mmrec.bench.speech [--out benchmarks/speech.json] [--runs 5]
+    python -m mmrec.bench.speech [--out benchmarks/speech.json] [--runs 5] [--catalog DIR]
 
 Needs espeak-ng and sox (the fixtures are synthesized by assets/voice/make_clips.py). For every backend
-that loads: word error rate on clean and noisy clips, whether silence and noise-only clips come back as
-no speech, p50/p95 latency and real-time factor on 3, 5, 10 and 30 s clips, and peak RSS.
+that loads: word error rate on clean and noisy clips, star ratings recovered from the transcripts,
+whether silence and noise-only clips come back as no speech, p50/p95 latency and real-time factor on
+3, 5, 10 and 30 s clips, and peak RSS. Then the end-to-end voice turn: a 5 s clip file through
+``Session.submit(Voice(...))`` (decode + transcribe + profile update + re-rank) on ``--catalog``.
 """
 
 from __future__ import annotations
@@ -15,18 +17,22 @@ import re
 import subprocess
 import sys
 import tempfile
+import wave
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from mmrec.audio import SAMPLE_RATE, load_audio
+from mmrec.audio import SAMPLE_RATE, duration_s, load_audio
 from mmrec.bench.common import peak_rss_mb, report, summarize_ms, time_calls
 from mmrec.encoders.speech import Transcriber, available_backends, load_transcriber
 from mmrec.errors import ModelUnavailableError
+from mmrec.understanding import extract_rating
 
 VOICE_DIR = Path(__file__).resolve().parents[2] / "assets" / "voice"
+DEFAULT_CATALOG = Path(__file__).resolve().parents[3] / "shared" / "catalogs" / "luma-mini"
+SESSION_CLIP_S = 5
 CLIP_SECONDS = (3, 5, 10, 30)
 BEAM_SIZES = (1, 5)
 _NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
@@ -79,12 +85,19 @@ def accuracy(transcriber: Transcriber, clips_dir: Path) -> dict[str, Any]:
     clean = [r for r in speech if r["noise"] is None]
     noisy = [r for r in speech if r["noise"] is not None]
     return {
+        "ratings_clean": _ratings_recovered(clean),
+        "ratings_noisy": _ratings_recovered(noisy),
         "wer_clean": round(word_error_rate([r["text"] for r in clean], [r["hypothesis"] for r in clean]), 4),
         "wer_noisy": round(word_error_rate([r["text"] for r in noisy], [r["hypothesis"] for r in noisy]), 4),
         "speech_clips_flagged_no_speech": sum(r["no_speech"] for r in speech),
         "no_speech": {r["file"]: r["no_speech"] for r in results if r["kind"] != "speech"},
         "transcripts": [{k: r[k] for k in ("file", "text", "hypothesis", "no_speech")} for r in results],
     }
+
+
+def _ratings_recovered(results: list[dict[str, Any]]) -> str:
+    rated = [r for r in results if r["rating"] is not None]
+    return f"{sum(extract_rating(r['hypothesis']) == r['rating'] for r in rated)}/{len(rated)}"
 
 
 def long_clips(clips_dir: Path) -> dict[int, np.ndarray]:
@@ -115,10 +128,47 @@ def latency_rows(transcriber: Transcriber, clips: dict[int, np.ndarray], runs: i
     return rows
 
 
+def session_row(catalog: Path, audio: np.ndarray, clips_dir: Path, runs: int) -> dict[str, Any]:
+    """p50/p95 of one voice turn, ``Session.submit(Voice(wav file))``, on an engine with the default transcriber."""
+    from mmrec.engine import Engine
+    from mmrec.events import Voice
+    from mmrec.session import Session
+
+    engine = Engine.load(catalog, image=False, speech=True)
+    session = Session(engine)
+    clip = clips_dir / f"session_{duration_s(audio):g}s.wav"
+    write_wav(clip, audio)
+
+    def turn() -> None:
+        if (error := session.submit(Voice(str(clip))).error) is not None:
+            raise RuntimeError(f"voice turn failed: {error}")
+
+    stats = summarize_ms(time_calls(turn, runs=runs))
+    return {
+        "backend": f"session ({engine.transcriber.backend})",
+        "beam": getattr(engine.transcriber, "beam_size", None),
+        "clip_s": duration_s(audio),
+        "p50_ms": stats["p50_ms"],
+        "p95_ms": stats["p95_ms"],
+        "rtf_p50": round(stats["p50_ms"] / 1000 / duration_s(audio), 3),
+        "runs": stats["n"],
+    }
+
+
+def write_wav(path: Path, audio: np.ndarray) -> None:
+    pcm = (np.clip(audio, -1.0, 1.0) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        w.writeframes(pcm.tobytes())
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=None, help="write the results as JSON here")
     ap.add_argument("--runs", type=int, default=5, help="timed transcriptions per clip length (after one warm-up)")
+    ap.add_argument("--catalog", type=Path, default=DEFAULT_CATALOG, help="catalog of the end-to-end session figure")
     args = ap.parse_args(argv)
     rows: list[dict[str, Any]] = []
     extra: dict[str, Any] = {"accuracy": {}, "unavailable": {}, "peak_rss_mb": {}}
@@ -140,10 +190,16 @@ def main(argv: list[str] | None = None) -> int:
                 key = f"{backend} beam={beam}"
                 extra["accuracy"][key] = acc = accuracy(transcriber, clips_dir)
                 print(
-                    f"{key}: WER clean {acc['wer_clean']:.3f}, noisy {acc['wer_noisy']:.3f}, no-speech {acc['no_speech']}"
+                    f"{key}: WER clean {acc['wer_clean']:.3f}, noisy {acc['wer_noisy']:.3f}, "
+                    f"ratings clean {acc['ratings_clean']}, noisy {acc['ratings_noisy']}, no-speech {acc['no_speech']}"
                 )
                 rows.extend(latency_rows(transcriber, clips, args.runs))
                 extra["peak_rss_mb"][key] = peak_rss_mb()
+        if (args.catalog / "items.jsonl").is_file():
+            rows.append(session_row(args.catalog, clips[SESSION_CLIP_S], clips_dir, args.runs))
+            extra["peak_rss_mb"]["session"] = peak_rss_mb()
+        else:
+            extra["unavailable"]["session"] = f"catalog not found: {args.catalog}"
     report("speech", rows, args.out, extra)
     for backend, reason in extra["unavailable"].items():
         print(f"{backend}: unavailable: {reason}")

@@ -2,7 +2,8 @@
 
 Clips are at most 30 s, so each is one Whisper window. The encoder runs on the clip's length plus a
 margin (at least :data:`MIN_WINDOW_FRAMES`) instead of a full 30 s window, which cuts CPU time by
-about half; should that shortened window make Whisper loop, the clip is decoded again on the full window.
+about half; should that shortened window make Whisper loop (output too long, too compressible, or a
+repeated run of words such as "Solid 3 Solid 3"), the clip is decoded again on the full window.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -92,7 +94,14 @@ class FasterWhisperTranscriber(Transcriber):
             no_speech_prob=result.no_speech_prob,
             avg_logprob=result.scores[0] * len(tokens) / (len(tokens) + 1),
         )
-        return decoded, len(tokens) >= max_tokens or compression_ratio(text) > MAX_COMPRESSION_RATIO
+        looped = len(tokens) >= max_tokens or compression_ratio(text) > MAX_COMPRESSION_RATIO or repeats(text)
+        return decoded, looped
+
+
+def repeats(text: str) -> bool:
+    """True when ``text`` is one run of two or more words said again and again ("Solid 3 Solid 3")."""
+    words = re.sub(r"[^\w' ]+", " ", text.lower()).split()
+    return any(all(words[i] == words[i - p] for i in range(p, len(words))) for p in range(2, len(words) // 2 + 1))
 
 
 def _packaged_data_dirs() -> list[Path]:
