@@ -30,7 +30,10 @@ def explain(engine: Engine, profile: Profile, row: int, contributions: dict[str,
         parts.append(away)
     if not parts:
         note = engine.prior_note[row]
-        parts.append(f"customers rate it {note}" if note else "a starting pick: tell me what you like")
+        if not profile.is_empty():
+            parts.append("not touched by your feedback so far" + (f"; customers rate it {note}" if note else ""))
+        else:
+            parts.append(f"customers rate it {note}" if note else "a starting pick: tell me what you like")
     elif contributions.get("diversity", 0.0) < -NOTICEABLE:
         parts.append("lowered a little to keep the list varied")
     text = "; ".join(parts)

@@ -237,11 +237,10 @@ def render_understood(turn: Turn | None, catalog: Catalog) -> str:
                 f'<span class="mm-stars" aria-label="{u["rating"]:g} of 5 stars">{_stars(float(u["rating"]))}</span> {u["rating"]:g}/5',
             )
         )
-    sentiment = u.get("label") or u.get("sentiment")
-    if sentiment is not None:
-        polarity = u.get("polarity", u.get("sentiment"))
-        score = f" ({polarity:+.2f})" if isinstance(polarity, (int, float)) else ""
-        rows.append(("Sentiment", f"{esc(sentiment)}{score}"))
+    if u.get("label") is not None:
+        score = u.get("sentiment")
+        shown = f" ({score:+.2f})" if isinstance(score, (int, float)) else ""
+        rows.append(("Sentiment", f"{esc(u['label'])}{shown}"))
     if u.get("intent"):
         rows.append(("Intent", esc(u["intent"])))
     for key, label in (("wants", "Wants"), ("avoids", "Avoids")):
