@@ -12,7 +12,7 @@ import hashlib
 import os
 import tempfile
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -196,12 +196,3 @@ def build_ivf(vectors: np.ndarray, *, nprobe: int = 16, seed: int = 0) -> Any:
     index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     index.nprobe = nprobe
     return index
-
-
-def stack_rows(indexes: Sequence[np.ndarray]) -> np.ndarray:
-    """Sorted unique union of row arrays."""
-    return (
-        np.unique(np.concatenate([np.asarray(i, dtype=np.int64) for i in indexes]))
-        if indexes
-        else np.array([], np.int64)
-    )

@@ -9,7 +9,7 @@ redundancy penalty is reported as the ``diversity`` contribution.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -35,9 +35,6 @@ class FusionWeights:
 
     def of(self, modality: str) -> float:
         return float(getattr(self, modality, 0.0))
-
-    def to_dict(self) -> dict[str, float]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
