@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import wave
 from pathlib import Path
 
 import av
@@ -125,3 +126,14 @@ def _resample(x: np.ndarray, rate: int) -> np.ndarray:
     if not out:
         return np.zeros(0, dtype=np.float32)
     return np.concatenate([f.to_ndarray().reshape(-1) for f in out]).astype(np.float32)
+
+
+def write_wav(path: str | os.PathLike[str], samples: np.ndarray, rate: int = SAMPLE_RATE) -> Path:
+    """``samples`` of shape (n,) or (n, channels) in [-1, 1] as a 16-bit PCM WAV file at ``path``."""
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1 if pcm.ndim == 1 else pcm.shape[1])
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(pcm.tobytes())
+    return Path(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,14 @@ def text_encoder():
     encoder = SentenceTextEncoder()
     encoder.load()
     return encoder
+
+
+@pytest.fixture(scope="session")
+def voice_clips(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every clip of assets/voice/clips.jsonl, synthesized once per test session (needs espeak-ng, sox)."""
+    from mmrec.bench.speech import make_clips
+
+    missing = [tool for tool in ("espeak-ng", "sox") if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(f"voice fixtures need {', '.join(missing)} (apt-get install espeak-ng sox)")
+    return make_clips(tmp_path_factory.mktemp("voice"))

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 import av
 import numpy as np
 import pytest
 
-from mmrec.audio import SAMPLE_RATE, is_silent, load_audio
+from mmrec.audio import SAMPLE_RATE, is_silent, load_audio, write_wav
 from mmrec.errors import AudioInputError
 
 
 def tone(seconds: float, rate: int, freq: float = 440.0, amplitude: float = 0.5) -> np.ndarray:
     t = np.arange(int(seconds * rate)) / rate
     return (amplitude * np.sin(2 * np.pi * freq * t)).astype(np.float32)
-
-
-def write_wav(path: Path, samples: np.ndarray, rate: int) -> Path:
-    """``samples`` of shape (n,) or (n, channels) in [-1, 1] as 16-bit PCM WAV."""
-    pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1 if pcm.ndim == 1 else pcm.shape[1])
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(pcm.tobytes())
-    return path
 
 
 def encode(path: Path, samples: np.ndarray, rate: int, codec: str) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from dataclasses import asdict
 from pathlib import Path
@@ -11,7 +10,7 @@ import numpy as np
 import pytest
 
 from mmrec.audio import SAMPLE_RATE, load_audio
-from mmrec.bench.speech import load_clip_spec, make_clips, normalize_words, word_error_rate
+from mmrec.bench.speech import load_clip_spec, normalize_words, word_error_rate
 from mmrec.encoders.speech import Transcriber, Transcript, available_backends, load_transcriber
 from mmrec.encoders.whisper_ct2 import repeats
 from mmrec.errors import AudioInputError, MMRecError, ModelUnavailableError
@@ -133,15 +132,6 @@ def test_openai_whisper_loads_a_checkpoint_file_and_returns_a_transcript(tiny_op
     }
     silent = t.transcribe((SAMPLE_RATE, np.zeros(SAMPLE_RATE, np.float32)))
     assert silent.no_speech and silent.text == ""
-
-
-@pytest.fixture(scope="session")
-def voice_clips(tmp_path_factory) -> Path:
-    """Every clip of assets/voice/clips.jsonl, synthesized once per session."""
-    missing = [tool for tool in ("espeak-ng", "sox") if shutil.which(tool) is None]
-    if missing:
-        pytest.skip(f"voice fixtures need {', '.join(missing)} (apt-get install espeak-ng sox)")
-    return make_clips(tmp_path_factory.mktemp("voice"))
 
 
 @pytest.fixture(scope="session")

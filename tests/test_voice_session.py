@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from mmrec.bench.speech import load_clip_spec, make_clips
+from mmrec.bench.speech import load_clip_spec
 from mmrec.engine import Engine
 from mmrec.errors import ModelUnavailableError
 from mmrec.events import Review, Voice
@@ -31,14 +30,6 @@ def engine(luma_mini_dir: Path, cache_root: Path) -> Engine:
     return engine
 
 
-@pytest.fixture(scope="module")
-def clips(tmp_path_factory) -> Path:
-    missing = [tool for tool in ("espeak-ng", "sox") if shutil.which(tool) is None]
-    if missing:
-        pytest.skip(f"voice fixtures need {', '.join(missing)} (apt-get install espeak-ng sox)")
-    return make_clips(tmp_path_factory.mktemp("voice"))
-
-
 def _ground_truth(file: str) -> dict:
     return next(c for c in load_clip_spec() if c["file"] == file)
 
@@ -55,9 +46,9 @@ def _state(session: Session) -> tuple:
 
 
 @pytest.mark.parametrize("file", RATED_CLIPS)
-def test_voice_rating_reranks_like_the_typed_review(engine, clips, file):
+def test_voice_rating_reranks_like_the_typed_review(engine, voice_clips, file):
     clip = _ground_truth(file)
-    spoken = Session(engine).submit(Voice(str(clips / file)))
+    spoken = Session(engine).submit(Voice(str(voice_clips / file)))
     heard = spoken.understood
     assert spoken.error is None and not heard["speech"]["no_speech"], spoken.error
     as_typed = Session(engine).submit(Review(heard["transcript"]))
@@ -73,11 +64,11 @@ def test_voice_rating_reranks_like_the_typed_review(engine, clips, file):
     assert shared >= MIN_SHARED_TOP_K * len(_ids(meant)), heard["transcript"]
 
 
-def test_silent_clip_is_an_error_turn_and_the_profile_is_unchanged(engine, clips):
+def test_silent_clip_is_an_error_turn_and_the_profile_is_unchanged(engine, voice_clips):
     session = Session(engine)
     session.submit(Review("I love warm soft hoodies"))
     before = _state(session)
-    turn = session.submit(Voice(str(clips / "silence.wav")))
+    turn = session.submit(Voice(str(voice_clips / "silence.wav")))
     assert turn.error is not None and turn.error.startswith("no speech heard")
     assert _state(session) == before and session.shown == session.history[-2].ranked
 

@@ -39,6 +39,9 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script from anywhere
+from mmrec.audio import write_wav  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 SPEC = HERE / "clips.jsonl"
 EXAMPLES_DIR = HERE / "examples"
@@ -105,22 +108,13 @@ def render(clip: dict) -> np.ndarray:
     return audio
 
 
-def write_wav(path: Path, audio: np.ndarray) -> None:
-    pcm = (np.clip(audio, -1.0, 1.0) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes(pcm.tobytes())
-
-
 def make_clips(out: Path, files: list[str] | None = None) -> list[Path]:
     """Render the clips named ``files`` (default: all of the spec) into ``out`` as WAV."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for clip in load_spec():
         if files is None or clip["file"] in files:
-            write_wav(out / clip["file"], render(clip))
+            write_wav(out / clip["file"], render(clip), RATE)
             written.append(out / clip["file"])
     return written
 

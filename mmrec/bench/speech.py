@@ -17,14 +17,13 @@ import re
 import subprocess
 import sys
 import tempfile
-import wave
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from mmrec.audio import SAMPLE_RATE, duration_s, load_audio
+from mmrec.audio import SAMPLE_RATE, duration_s, load_audio, write_wav
 from mmrec.bench.common import peak_rss_mb, report, summarize_ms, time_calls
 from mmrec.encoders.speech import Transcriber, available_backends, load_transcriber
 from mmrec.errors import ModelUnavailableError
@@ -153,15 +152,6 @@ def session_row(catalog: Path, audio: np.ndarray, clips_dir: Path, runs: int) ->
         "rtf_p50": round(stats["p50_ms"] / 1000 / duration_s(audio), 3),
         "runs": stats["n"],
     }
-
-
-def write_wav(path: Path, audio: np.ndarray) -> None:
-    pcm = (np.clip(audio, -1.0, 1.0) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(SAMPLE_RATE)
-        w.writeframes(pcm.tobytes())
 
 
 def main(argv: list[str] | None = None) -> int:
