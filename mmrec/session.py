@@ -187,7 +187,7 @@ class Session:
         quote = _quote(u.query_text)
         if row is not None:
             # A review of an item pulls toward or away from that item, as strongly as its polarity.
-            weight = u.polarity if u.polarity else 0.0
+            weight = u.polarity
             item = self.engine.catalog[row]
             self._add_item_signals(row, weight, f"{item.name}, which your review {quote} was about")
             text_weight = 0.5 * weight
