@@ -142,6 +142,7 @@ def _image_modalities(
     catalog: Catalog, root: Path, progress: bool, unavailable: dict[str, Status]
 ) -> dict[str, Modality]:
     from .encoders.image import load_image_encoders
+    from .encoders.visual import VisualFeatureEncoder
 
     image_encoder, clip_text = load_image_encoders()
     try:
@@ -157,6 +158,8 @@ def _image_modalities(
         warnings.warn(str(e), stacklevel=3)
         unavailable["image"] = Status(False, image_encoder.name, str(e))
         return {}
+    if isinstance(image_encoder, VisualFeatureEncoder):
+        image_encoder, vectors = _fit_to_categories(catalog, image_encoder, vectors, present)
     index = EmbeddingIndex(vectors, present, model=image_encoder.name)
     out = {"image": Modality("image", index, image_encoder)}
     if clip_text is not None:
@@ -166,6 +169,23 @@ def _image_modalities(
             False, "-", "text-to-image matching needs CLIP; the live image encoder is not CLIP"
         )
     return out
+
+
+def _fit_to_categories(
+    catalog: Catalog, encoder: EmbeddingEncoder, vectors: np.ndarray, present: np.ndarray
+) -> tuple[EmbeddingEncoder, np.ndarray]:
+    """The visual-feature encoder with its shape features fitted to the catalog's categories, and the
+    projected rows; unchanged when fewer than two categories have photos."""
+    from .encoders.visual import ProjectedVisualEncoder, fit_category_projection
+
+    labels = np.array([item.category for item in catalog], dtype=object)
+    fit_rows = present & (labels != "")
+    if len(set(labels[fit_rows])) < 2:
+        return encoder, vectors
+    projection = fit_category_projection(vectors[fit_rows], list(labels[fit_rows]))
+    projected = np.zeros((len(vectors), projection.dim), dtype=np.float32)
+    projected[present] = projection.apply(vectors[present])
+    return ProjectedVisualEncoder(encoder, projection), projected
 
 
 def _terms_of(item: Item) -> set[str]:

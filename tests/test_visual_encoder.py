@@ -9,9 +9,14 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from mmrec.bench.photo_retrieval import COLOR_AT_1_TARGET, LEAF_AT_1_TARGET, evaluate
+from mmrec.bench.photo_retrieval import COLOR_AT_1_TARGET, LEAF_AT_1_TARGET, evaluate, evaluate_fitted
 from mmrec.catalog import load_catalog
-from mmrec.encoders.visual import VisualFeatureEncoder
+from mmrec.encoders.visual import (
+    CategoryProjection,
+    ProjectedVisualEncoder,
+    VisualFeatureEncoder,
+    fit_category_projection,
+)
 from mmrec.errors import ImageInputError
 
 
@@ -87,10 +92,40 @@ def test_luma_retrieval_floors(luma_metrics: dict) -> None:
     assert luma_metrics["variant_recall_at_10"] >= 0.79
 
 
-@pytest.mark.xfail(strict=True, reason="hand-made features reach ~0.82 leaf@1 / ~0.28 category+colour@1 on Luma")
-def test_luma_retrieval_meets_acceptance_targets(luma_metrics: dict) -> None:
-    assert luma_metrics["leaf_at_1"] >= LEAF_AT_1_TARGET
-    assert luma_metrics["category_color_at_1"] >= COLOR_AT_1_TARGET
+@pytest.mark.slow
+def test_luma_retrieval_with_categories_fitted_without_the_query_meets_acceptance_targets(
+    luma_dir: Path, encoder: VisualFeatureEncoder
+) -> None:
+    """Measured 0.965 / 0.733 with a projection refitted for every query (the query left out)."""
+    metrics = evaluate_fitted(load_catalog(luma_dir), encoder)
+    assert metrics["leaf_at_1"] >= LEAF_AT_1_TARGET
+    assert metrics["category_color_at_1"] >= COLOR_AT_1_TARGET
+
+
+def _fitted_projection(encoder: VisualFeatureEncoder) -> tuple[list[Image.Image], list[str], CategoryProjection]:
+    photos = [_product(c, s) for c in [(200, 30, 30), (30, 60, 200), (40, 160, 60)] for s in ("shirt", "pants")]
+    labels = ["Tops/Shirts", "Bottoms/Pants"] * 3
+    return photos, labels, fit_category_projection(encoder.encode(photos), labels)
+
+
+def test_category_projection_is_deterministic(encoder: VisualFeatureEncoder) -> None:
+    photos, labels, first = _fitted_projection(encoder)
+    second = fit_category_projection(encoder.encode(photos), labels)
+    np.testing.assert_array_equal(first.matrix, second.matrix)
+    np.testing.assert_array_equal(first.apply(encoder.encode(photos)), second.apply(encoder.encode(photos)))
+    assert ProjectedVisualEncoder(encoder, first).name == ProjectedVisualEncoder(encoder, second).name
+
+
+def test_projected_encoder_gives_unit_vectors_of_projected_dim_and_degraded_status(
+    encoder: VisualFeatureEncoder,
+) -> None:
+    _, _, projection = _fitted_projection(encoder)
+    projected = ProjectedVisualEncoder(encoder, projection)
+    v = projected.encode([_product((120, 80, 200))])
+    assert v.shape == (1, projected.dim) and projected.dim == projection.dim
+    np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    assert projected.name.startswith("visual-features-v2+catalog-lda-")
+    assert projected.status.degraded and "shape fitted to this catalog's categories" in projected.status.reason
 
 
 def test_demo_catalog_retrieval_floors(demo_catalog_dir: Path, encoder: VisualFeatureEncoder) -> None:
