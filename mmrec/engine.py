@@ -63,8 +63,10 @@ class Engine:
         self.unavailable = dict(unavailable or {})
         self.prices = np.array([item.price if item.price is not None else np.nan for item in catalog])
         self.prior, self.prior_note = _rating_prior(catalog)
+        self.colors = np.array([(item.color or "").lower() for item in catalog], dtype=object)
         self._item_terms = [_terms_of(item) for item in catalog]
-        self._term_masks: dict[str, np.ndarray] = {}
+        self._item_leaves = [{c.rsplit("/", 1)[-1] for c in item.categories} for item in catalog]
+        self._masks: dict[tuple[str, str], np.ndarray] = {}
 
     @classmethod
     def load(
@@ -132,10 +134,16 @@ class Engine:
 
     def term_mask(self, term: str) -> np.ndarray:
         """Which items a vocabulary term (category, colour, attribute word) describes."""
-        key = term.lower()
-        if key not in self._term_masks:
-            self._term_masks[key] = np.array([key in terms for terms in self._item_terms], dtype=bool)
-        return self._term_masks[key]
+        return self._mask("term", term.lower(), self._item_terms)
+
+    def category_mask(self, leaf: str) -> np.ndarray:
+        """Which items list ``leaf`` as the last level of any of their categories."""
+        return self._mask("leaf", leaf, self._item_leaves)
+
+    def _mask(self, kind: str, key: str, sets: list[set[str]]) -> np.ndarray:
+        if (kind, key) not in self._masks:
+            self._masks[kind, key] = np.array([key in s for s in sets], dtype=bool)
+        return self._masks[kind, key]
 
 
 def _image_modalities(

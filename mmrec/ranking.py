@@ -163,12 +163,11 @@ def _top(values: np.ndarray, k: int) -> np.ndarray:
 
 
 def _allowed(engine: Engine, profile: Profile, rows: np.ndarray) -> np.ndarray:
-    """Items the hard filters and dislikes let through."""
+    """Items the hard filters and dislikes let through (vectorised: no per-item Python loop)."""
     f = profile.filters
     keep = np.ones(len(rows), dtype=bool)
-    items = [engine.catalog[int(r)] for r in rows] if not f.is_empty() or profile.disliked else []
     if profile.disliked:
-        keep &= np.array([item.id not in profile.disliked for item in items])
+        keep &= ~np.isin(rows, [engine.catalog.position(i) for i in profile.disliked])
     if f.is_empty():
         return keep
     prices = engine.prices[rows]
@@ -176,15 +175,15 @@ def _allowed(engine: Engine, profile: Profile, rows: np.ndarray) -> np.ndarray:
         keep &= ~(prices > f.max_price)
     if f.min_price is not None:
         keep &= ~(prices < f.min_price)
-    lower = {c.lower() for c in f.exclude_colors}
-    only = {c.lower() for c in f.include_colors}
-    no_cat = set(f.exclude_categories)
-    only_cat = set(f.include_categories)
-    for i, item in enumerate(items):
-        color = (item.color or "").lower()
-        leaves = {c.rsplit("/", 1)[-1] for c in item.categories}
-        if color in lower or (only and color not in only) or leaves & no_cat or (only_cat and not leaves & only_cat):
-            keep[i] = False
+    colors = engine.colors[rows]
+    if f.exclude_colors:
+        keep &= ~np.isin(colors, [c.lower() for c in f.exclude_colors])
+    if f.include_colors:
+        keep &= np.isin(colors, [c.lower() for c in f.include_colors])
+    for leaf in f.exclude_categories:
+        keep &= ~engine.category_mask(leaf)[rows]
+    if f.include_categories:
+        keep &= np.logical_or.reduce([engine.category_mask(leaf)[rows] for leaf in f.include_categories])
     return keep
 
 

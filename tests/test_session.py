@@ -145,3 +145,13 @@ def test_diversity_rerank_keeps_scores_non_increasing_and_reports_the_penalty(mi
     assert scores == sorted(scores, reverse=True)
     assert any(r.contributions.get("diversity", 0) < 0 for r in diverse)
     assert [r.id for r in plain] != [r.id for r in diverse]
+
+
+def test_category_and_colour_filters_hold_for_every_listed_item(luma):
+    session = Session(luma, top_k=10)
+    only = session.submit(Review("only jackets please"))
+    assert {luma.catalog.get(r.id).leaf_category for r in only.ranked} == {"Jackets"}
+    session.submit(Reset())
+    turn = session.submit(Review("a comfortable top, no hoodies and nothing in blue"))
+    assert all(luma.catalog.get(r.id).leaf_category != "Hoodies & Sweatshirts" for r in turn.ranked)
+    assert all(luma.catalog.get(r.id).color != "Blue" for r in turn.ranked)
