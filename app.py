@@ -2,12 +2,14 @@
 
 Also the Hugging Face Space entry point. The catalog defaults to ``$MMREC_CATALOG``, else the demo
 catalog in ``assets/demo_catalog``; the port to ``$PORT`` / ``$GRADIO_SERVER_PORT``, else 7860.
+Request and upload limits come from the ``MMREC_MAX_*`` settings (see the README).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,7 +17,7 @@ from pathlib import Path
 from mmrec.config import setting
 from mmrec.engine import Engine
 from mmrec.errors import ModelUnavailableError
-from mmrec.ui import build_app, launch
+from mmrec.ui import WebLimits, serve
 
 DEMO_CATALOG = Path(__file__).resolve().parent / "assets" / "demo_catalog"
 
@@ -31,13 +33,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--top", type=int, default=10, help="items per ranked list (default 10)")
     args = parser.parse_args(argv)
+    try:
+        limits = WebLimits.from_settings()
+    except ValueError as e:
+        parser.error(str(e))
     engine = Engine.load(args.catalog, progress=True)
+    for issue in engine.catalog.issues:
+        print(f"catalog: {issue}", file=sys.stderr)
     if engine.transcriber is not None:  # load Whisper now, not on the first voice rating
         try:
             engine.transcriber.load()
         except ModelUnavailableError as e:  # the status area and the voice tab say why
             warnings.warn(str(e), stacklevel=1)
-    launch(build_app(engine, top_k=args.top), host=args.host, port=args.port)
+    print(f"* serving on http://{args.host}:{args.port}", file=sys.stderr)
+    serve(engine, top_k=args.top, host=args.host, port=args.port, limits=limits)
 
 
 if __name__ == "__main__":

@@ -41,3 +41,7 @@ class ImageInputError(InputError):
 
 class ModelUnavailableError(MMRecError):
     """A model is not loaded (weights missing, dependency absent); the message says why."""
+
+
+class MediaAccessError(InputError):
+    """A client named a server file it may not use (outside the upload and catalog folders, or missing)."""

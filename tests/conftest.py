@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -76,3 +78,38 @@ def voice_clips(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if missing:
         pytest.skip(f"voice fixtures need {', '.join(missing)} (apt-get install espeak-ng sox)")
     return make_clips(tmp_path_factory.mktemp("voice"))
+
+
+@pytest.fixture(scope="session")
+def served_catalog(demo_catalog_dir: Path, request: pytest.FixtureRequest) -> Path:
+    if (demo_catalog_dir / "items.jsonl").is_file():
+        return demo_catalog_dir
+    return request.getfixturevalue("luma_mini_dir")
+
+
+@dataclass(frozen=True)
+class ServedApp:
+    """``python app.py`` running on 127.0.0.1 for the tests, with its own upload folder."""
+
+    url: str
+    catalog: Path
+    uploads: Path
+    log: Path
+
+
+@pytest.fixture(scope="session")
+def served_app(served_catalog: Path, cache_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
+    """The real app, served once per test session (browser and web-surface tests share it)."""
+    from mmrec.bench.ui import start_app, stop_app
+
+    folder = tmp_path_factory.mktemp("app")
+    uploads = folder / "uploads"
+    uploads.mkdir()
+    log = folder / "app.log"
+    env = {"MMREC_CACHE_DIR": str(cache_root), "GRADIO_TEMP_DIR": str(uploads)}
+    try:
+        proc, url = start_app(served_catalog, log=log, env=env)
+    except RuntimeError as e:
+        pytest.fail(str(e))
+    yield ServedApp(url, served_catalog, uploads, log)
+    stop_app(proc)

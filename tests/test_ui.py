@@ -12,8 +12,8 @@ from mmrec.catalog import Catalog, Item
 from mmrec.encoders.base import Status
 from mmrec.ranking import RankedItem
 from mmrec.session import Turn
-from mmrec.ui import (
-    example_reviews,
+from mmrec.ui.examples import example_reviews
+from mmrec.ui.render import (
     image_src,
     render_cards,
     render_history,
@@ -73,11 +73,20 @@ def test_empty_list_explains_that_filters_exclude_everything(catalog):
     assert "filter" in render_cards(catalog, [], turn=2)
 
 
-def test_photos_are_served_by_file_route_or_inlined(catalog):
-    path = catalog.get("a").image
-    assert image_src(path) == "/gradio_api/file=" + str(path).replace(" ", "%20")
-    assert image_src(path, inline=True).startswith("data:image/png;base64,")
-    assert image_src(None) is None
+def test_photos_are_served_by_item_id_or_inlined_never_by_path(catalog):
+    item = catalog.get("a")
+    assert image_src(item) == "/media/item/a"
+    assert image_src(item, inline=True).startswith("data:image/png;base64,")
+    assert image_src(catalog.get("b")) is None
+    assert str(item.image.parent) not in render_cards(catalog, ranked("a"))
+
+
+def test_status_and_errors_shown_to_a_client_carry_no_server_path(catalog):
+    status = {"image": Status(False, "-", "weights are not in the cache /srv/private/cache/open_clip")}
+    assert "/srv/private" not in render_status(status, catalog)
+    assert "/srv/private" not in render_message("could not read /srv/private/upload/x.jpg")
+    turn = Turn(3, {"type": "photo"}, error="photo file '/srv/private/x.jpg' is broken")
+    assert "/srv/private" not in render_understood(turn, catalog) + render_history([turn], catalog)
 
 
 def test_status_names_live_degraded_and_unavailable_encoders_with_reasons(catalog):
@@ -146,20 +155,45 @@ def test_example_reviews_use_the_catalogs_own_categories_and_colours(catalog):
 @pytest.mark.slow
 def test_handlers_rank_review_and_report_bad_photo_without_a_browser(luma_mini_dir, cache_root, tmp_path):
     from mmrec.engine import Engine
+    from mmrec.media_gate import REFUSED, MediaGate
     from mmrec.ui import App
 
     engine = Engine.load(luma_mini_dir, image=True, speech=False, cache_dir=cache_root)
-    app = App(engine, top_k=5)
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    app = App(engine, gate=MediaGate([], consume=[uploads]), top_k=5)
     app.build()
     out = app.start(None)
-    session = out[app.state]
-    start = [r.id for r in session.shown]
-    out = app.on_review(session, "", "a warm jacket, not black")
+    visit = out[app.state]
+    start = [r.id for r in visit.session.shown]
+    out = app.on_review(visit, "", "a warm jacket, not black")
     assert out[app.review] == "" and out[app.review_msg] == ""
-    assert [r.id for r in session.shown] != start and 'data-turn="1"' in out[app.gallery]
-    bad = tmp_path / "x.jpg"
+    assert [r.id for r in visit.session.shown] != start and 'data-turn="1"' in out[app.gallery]
+    bad = uploads / "x.jpg"
     bad.write_text("not a photo")
-    out = app.on_photo_more(session, "", {"path": str(bad)})
+    out = app.on_photo_more(visit, "", {"path": str(bad)})
     assert "not an image" in out[app.photo_msg] and app.gallery not in out
-    out = app.on_like(session, "")
+    out = app.on_photo_more(visit, "", {"path": str(tmp_path / "elsewhere.jpg")})
+    assert REFUSED in out[app.photo_msg]
+    out = app.on_like(visit, "")
     assert "Pick an item first" in out[app.feedback_msg]
+
+
+@pytest.mark.slow
+def test_the_same_upload_can_be_sent_twice_though_it_is_deleted_after_the_first(luma_mini_dir, cache_root, tmp_path):
+    from mmrec.engine import Engine
+    from mmrec.media_gate import MediaGate
+    from mmrec.ui import App
+
+    engine = Engine.load(luma_mini_dir, image=True, speech=False, cache_dir=cache_root)
+    uploads = tmp_path / "uploads"
+    (uploads / "h").mkdir(parents=True)
+    photo = uploads / "h" / "photo.jpg"
+    photo.write_bytes(next(i.image for i in engine.catalog if i.image is not None).read_bytes())
+    app = App(engine, gate=MediaGate([], consume=[uploads]), top_k=5)
+    app.build()
+    visit = app.start(None)[app.state]
+    out = app.on_photo_more(visit, "", {"path": str(photo)})
+    assert 'data-turn="1"' in out[app.gallery] and not photo.exists()
+    out = app.on_photo_less(visit, "", {"path": str(photo)})
+    assert 'data-turn="2"' in out[app.gallery], out[app.photo_msg]

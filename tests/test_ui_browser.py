@@ -9,12 +9,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import wave
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from mmrec.bench.ui import CHROMIUM, chromium, start_app, stop_app
+from mmrec.bench.ui import CHROMIUM, chromium
 
 pytestmark = pytest.mark.slow
 
@@ -24,21 +23,8 @@ ACTION_TIMEOUT = 120_000  # ms; a voice clip on a cold 2-core machine
 
 
 @pytest.fixture(scope="session")
-def served_catalog(demo_catalog_dir: Path, request: pytest.FixtureRequest) -> Path:
-    if (demo_catalog_dir / "items.jsonl").is_file():
-        return demo_catalog_dir
-    return request.getfixturevalue("luma_mini_dir")
-
-
-@pytest.fixture(scope="session")
-def app_url(served_catalog: Path, cache_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    log = tmp_path_factory.mktemp("app") / "app.log"
-    try:
-        proc, url = start_app(served_catalog, log=log, env={"MMREC_CACHE_DIR": str(cache_root)})
-    except RuntimeError as e:
-        pytest.fail(str(e))
-    yield url
-    stop_app(proc)
+def app_url(served_app) -> str:
+    return served_app.url
 
 
 @pytest.fixture(scope="session")
@@ -186,6 +172,26 @@ def test_photo_more_like_this_reranks_towards_it(page, catalog_photo):
     assert shown_ids(page) != before
     assert "Photo" in page.locator("#mm-understood").inner_text()
     shot(page, "03-photo")
+
+
+def test_example_photo_and_clip_load_by_key_and_can_be_sent_twice(page):
+    page.get_by_role("tab", name="Photo").click()
+    first = page.locator("#mm-photo-examples .mm-example").first
+    assert first.locator("img").evaluate("i => i.complete && i.naturalWidth > 0")
+    assert "/media/example/" in first.locator("img").get_attribute("src")
+    first.click()
+    page.locator("#mm-photo img").first.wait_for(timeout=30_000)
+    page.locator("#mm-more").click()
+    wait_turn(page, 1)
+    page.locator("#mm-less").click()  # the upload is gone from the server by now; the visit kept its bytes
+    wait_turn(page, 2)
+    assert page.locator("#mm-photo-msg").inner_text() == ""
+    page.get_by_role("tab", name="Voice").click()
+    page.locator("#mm-voice-examples .mm-example").first.click()
+    page.locator("#mm-audio audio, #mm-audio [data-testid^='waveform']").first.wait_for(
+        state="attached", timeout=30_000
+    )
+    shot(page, "03b-examples")
 
 
 def test_voice_clip_shows_transcript_rating_and_changes_the_list(page, spoken_clip):

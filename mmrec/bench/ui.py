@@ -172,15 +172,24 @@ def measure_actions(browser, url: str, runs: int, photos: list[Path], clip: Path
 @contextmanager
 def served_in_process(engine, *, inline_images: bool):
     """The app for ``engine`` served from this process (so both image modes share one model load)."""
-    from ..ui import build_app, launch_kwargs
+    import threading
 
-    demo = build_app(engine, inline_images=inline_images)
+    import uvicorn
+
+    from ..ui import web
+
     port = free_port()
-    demo.launch(**launch_kwargs(host="127.0.0.1", port=port), prevent_thread_lock=True, quiet=True)
+    app = web(engine, host="127.0.0.1", port=port, inline_images=inline_images)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started and thread.is_alive():
+        time.sleep(0.05)
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
-        demo.close()
+        server.should_exit = True
+        thread.join(timeout=20)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Chromium not found at {CHROMIUM}", file=sys.stderr)
         return 1
     from ..engine import Engine
-    from ..ui import example_photos, example_voices
+    from ..ui.examples import example_photos, example_voices
 
     log = args.out.with_suffix(".app.log")
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -206,8 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         engine = Engine.load(args.catalog)
         if engine.transcriber is not None:
             engine.transcriber.load()
-        photos = [Path(p) for p in example_photos(engine.catalog)] if "image" in engine.modalities else []
-        clips = [Path(c) for c in example_voices()[0]]
+        photos = [ex.path for ex in example_photos(engine.catalog)] if "image" in engine.modalities else []
+        clips = [ex.path for ex in example_voices()]
         speech = engine.status().get("speech")
         clip = clips[0] if clips and speech is not None and speech.available else None
         for inline in (False, True):

@@ -1,0 +1,75 @@
+"""Which server files a client may hand to mmrec as media, decided in one place.
+
+A web client names an uploaded photo or clip by a server path. Anything it names is hostile until
+checked: the path is resolved (symlinks, ``..``) and must lie inside one of the gate's folders (the
+web framework's upload folder, the served catalog's photos). Every refusal reads the same, whether
+or not the path exists, so replies never tell a stranger which files exist on the server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import MediaAccessError
+
+REFUSED = "this file cannot be used here: upload a photo or audio clip from your device"
+"""The one answer to every path that is outside the allowed folders, missing, or not a regular file."""
+
+
+@dataclass(frozen=True)
+class Media:
+    """Bytes a client uploaded, with the name it gave the file (never the server path)."""
+
+    name: str
+    data: bytes
+
+
+class MediaGate:
+    """Media folders a client may name; everything else is refused with :data:`REFUSED`."""
+
+    def __init__(self, folders: Iterable[str | os.PathLike[str]], *, consume: Iterable[str | os.PathLike[str]] = ()):
+        consumed = [_real(f) for f in consume]
+        self.folders = tuple(dict.fromkeys([*(_real(f) for f in folders), *consumed]))
+        self.consume = tuple(consumed)
+        """Folders whose files are deleted once read: uploads are used once, then removed."""
+
+    def resolve(self, path: str | os.PathLike[str]) -> Path:
+        """The real path of ``path`` if it is a regular file inside an allowed folder; else MediaAccessError."""
+        if not isinstance(path, (str, os.PathLike)) or not str(path) or "\x00" in str(path):
+            raise MediaAccessError(REFUSED)
+        try:
+            real = _real(path)
+            inside = any(real.is_relative_to(folder) for folder in self.folders)
+            if not inside or not real.is_file():
+                raise MediaAccessError(REFUSED)
+        except (OSError, ValueError) as e:
+            raise MediaAccessError(REFUSED) from e
+        return real
+
+    def read(self, path: str | os.PathLike[str], *, max_bytes: int) -> Media:
+        """The bytes of an allowed file of at most ``max_bytes``; an upload is deleted once read."""
+        real = self.resolve(path)
+        size = real.stat().st_size
+        if size > max_bytes:
+            self._discard(real)
+            raise MediaAccessError(f"the file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:g} MB")
+        data = real.read_bytes()
+        self._discard(real)
+        return Media(Path(str(path)).name, data)
+
+    def _discard(self, real: Path) -> None:
+        folder = next((f for f in self.consume if real.is_relative_to(f)), None)
+        if folder is None:
+            return
+        real.unlink(missing_ok=True)
+        if real.parent != folder:  # the framework keeps each upload in a folder of its own
+            with contextlib.suppress(OSError):
+                real.parent.rmdir()
+
+
+def _real(path: str | os.PathLike[str]) -> Path:
+    return Path(os.path.realpath(os.path.expanduser(os.fspath(path))))

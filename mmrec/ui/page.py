@@ -1,0 +1,400 @@
+"""The Gradio page: widgets, and handlers turning them into session events (the only gradio-importing package).
+
+Every action goes through :meth:`mmrec.session.Session.submit`; HTML comes from :mod:`.render`. Each
+browser holds one :class:`Visit` in ``gr.State``; the :class:`Engine` (models, catalog) is shared and
+loaded once per process. Every file a client names goes through one :class:`~mmrec.media_gate.MediaGate`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from gradio import utils as gr_utils
+
+from ..audio import SAMPLE_RATE, load_audio
+from ..catalog import Catalog
+from ..engine import Engine
+from ..errors import InputError
+from ..events import Dislike, Event, Like, Photo, Reset, Review, Voice
+from ..images import load_image
+from ..media_gate import Media, MediaGate
+from ..session import Session
+from .examples import Example, example_photos, example_reviews, example_voices, render_examples
+from .render import (
+    focus_note,
+    public,
+    render_cards,
+    render_history,
+    render_message,
+    render_status,
+    render_understood,
+    unavailable_note,
+)
+from .server import WebLimits
+
+NO_FOCUS = ""
+QUEUE = "recommender"
+"""Every event that reads or changes a session shares this queue slot: one model call at a time."""
+MAX_REVIEW_CHARS = 5000
+"""The review box stops typing here (the server refuses longer texts anyway)."""
+
+CARD_JS = """
+element.addEventListener('click', (e) => {
+  const b = e.target.closest('[data-action]');
+  if (b && element.contains(b)) trigger('click', {action: b.dataset.action, item: b.dataset.item, key: b.dataset.key});
+});
+let shownTurn = '0';
+watch('value', () => {
+  // On a phone the list sits below the inputs: after an action, bring its outcome into view if off screen.
+  const turn = element.querySelector('[data-turn]')?.dataset.turn || '0';
+  const target = document.getElementById('mm-understood') || element;
+  if (turn !== shownTurn && target.getBoundingClientRect().top > window.innerHeight * 0.8) {
+    target.scrollIntoView({behavior: 'smooth'});
+  }
+  shownTurn = turn;
+});
+"""
+EXAMPLE_JS = """
+element.addEventListener('click', (e) => {
+  const b = e.target.closest('[data-action="example"]');
+  if (b && element.contains(b)) trigger('click', {key: b.dataset.key});
+});
+"""
+
+
+@dataclass
+class Visit:
+    """One browser's state: its session, and the last photo and clip it sent.
+
+    Uploads are deleted from the server once read, so the bytes are kept here to let the same photo
+    be sent again ("More like this", then "Not my style") without another upload.
+    """
+
+    session: Session
+    media: dict[str, tuple[str, Media]] = field(default_factory=dict)
+    """Input kind ('photo' / 'voice') -> (the upload's name on the client side, its bytes)."""
+
+
+class App:
+    """The widgets of one page and the handlers wiring them to a per-browser :class:`Visit`."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        gate: MediaGate,
+        top_k: int = 10,
+        inline_images: bool = False,
+        limits: WebLimits = WebLimits(),
+    ) -> None:
+        self.engine = engine
+        self.catalog = engine.catalog
+        self.gate = gate
+        self.top_k = top_k
+        self.inline_images = inline_images
+        self.limits = limits
+        self.status = engine.status()
+        self.photo_examples = example_photos(self.catalog)
+        self.voice_examples = example_voices()
+
+    @property
+    def examples(self) -> list[Example]:
+        return self.photo_examples + self.voice_examples
+
+    def new_visit(self) -> Visit:
+        return Visit(Session(self.engine, top_k=self.top_k))
+
+    def build(self) -> gr.Blocks:
+        sweep = (self.limits.sweep_every_s, self.limits.upload_max_age_s)
+        with gr.Blocks(title="mmrec: multimodal recommender", analytics_enabled=False, delete_cache=sweep) as demo:
+            self.state = gr.State(None)
+            gr.HTML(
+                '<header class="mm-header"><h1>mmrec</h1><p>Tell it what you like: write a review, say a rating, '
+                "show a photo, or like and dislike items. The list re-ranks after every action and says why.</p></header>"
+            )
+            gr.HTML(render_status(self.status, self.catalog), elem_id="mm-status")
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=2, min_width=320, elem_id="mm-controls"):
+                    self._controls()
+                with gr.Column(scale=3, min_width=320):
+                    gr.HTML("<h2 class='mm-h2'>Recommended for you</h2>")
+                    self.gallery = gr.HTML(js_on_load=CARD_JS, elem_id="mm-gallery")
+            with gr.Accordion("History: what each action changed", open=True, elem_id="mm-history-box"):
+                self.history = gr.HTML(render_history([], self.catalog), elem_id="mm-history")
+            self._wire(demo)
+        return demo
+
+    def _controls(self) -> None:
+        choices = [("— none: general requests —", NO_FOCUS)] + _item_choices(self.catalog)
+        self.focus = gr.Dropdown(choices, value=NO_FOCUS, label="Item in focus", elem_id="mm-focus", filterable=True)
+        self.focus_note = gr.HTML(focus_note(self.catalog, None), elem_id="mm-focus-note")
+        with gr.Row():
+            self.like = gr.Button("👍 Like", elem_id="mm-like", size="sm", min_width=80)
+            self.dislike = gr.Button("👎 Dislike", elem_id="mm-dislike", size="sm", min_width=80)
+        self.feedback_msg = gr.HTML(elem_id="mm-feedback-msg")
+        with gr.Tabs():
+            with gr.Tab("✍️ Review", elem_id="mm-tab-review"):
+                self.review = gr.Textbox(
+                    label="Your review or request",
+                    placeholder="e.g. I want a warm jacket for running, not black",
+                    lines=2,
+                    max_length=MAX_REVIEW_CHARS,
+                    elem_id="mm-review",
+                )
+                self.send_review = gr.Button("Send review", variant="primary", elem_id="mm-send-review")
+                self.review_msg = gr.HTML(elem_id="mm-review-msg")
+                gr.Examples([[t] for t in example_reviews(self.catalog)], inputs=[self.review], label="Example reviews")
+            with gr.Tab("🎙️ Voice", elem_id="mm-tab-voice"):
+                speech = self.status.get("speech")
+                gr.HTML(unavailable_note(speech, "Voice input"))
+                self.audio = gr.Audio(
+                    sources=["microphone", "upload"],
+                    type="filepath",
+                    label="Voice rating: record or upload a clip",
+                    interactive=speech is None or speech.available,
+                    elem_id="mm-audio",
+                )
+                self.send_voice = gr.Button("Send voice rating", variant="primary", elem_id="mm-send-voice")
+                self.voice_msg = gr.HTML(elem_id="mm-voice-msg")
+                self.voice_example_list = gr.HTML(
+                    render_examples(self.voice_examples, title="Example voice ratings", thumbnails=False),
+                    js_on_load=EXAMPLE_JS,
+                    elem_id="mm-voice-examples",
+                )
+            with gr.Tab("📷 Photo", elem_id="mm-tab-photo"):
+                image = self.status.get("image")
+                gr.HTML(unavailable_note(image, "Photo input"))
+                self.photo = gr.Image(
+                    sources=["upload", "webcam", "clipboard"],
+                    type="filepath",
+                    label="Product photo: upload or snap one",
+                    interactive=image is None or image.available,
+                    height=240,
+                    elem_id="mm-photo",
+                )
+                with gr.Row():
+                    self.more = gr.Button("💚 More like this", variant="primary", elem_id="mm-more", min_width=120)
+                    self.less = gr.Button("🚫 Not my style", elem_id="mm-less", min_width=120)
+                self.photo_msg = gr.HTML(elem_id="mm-photo-msg")
+                self.photo_example_list = gr.HTML(
+                    render_examples(self.photo_examples, title="Example photos", thumbnails=True),
+                    js_on_load=EXAMPLE_JS,
+                    elem_id="mm-photo-examples",
+                )
+        gr.HTML("<h2 class='mm-h2'>What I understood</h2>")
+        self.understood = gr.HTML(render_understood(None, self.catalog), elem_id="mm-understood")
+        self.reset = gr.Button("↺ Start over", variant="secondary", elem_id="mm-reset")
+
+    def _wire(self, demo: gr.Blocks) -> None:
+        self.messages = [self.feedback_msg, self.review_msg, self.voice_msg, self.photo_msg]
+        outputs = [
+            self.state,
+            self.gallery,
+            self.understood,
+            self.history,
+            self.focus,
+            self.focus_note,
+            self.review,
+            *self.messages,
+        ]
+        listen = {"outputs": outputs, "concurrency_id": QUEUE, "show_progress": "minimal"}
+        demo.load(self.start, inputs=[self.state], outputs=outputs)
+        gr.on(
+            [self.send_review.click, self.review.submit],
+            self.on_review,
+            [self.state, self.focus, self.review],
+            **listen,
+        )
+        # Media reach mmrec as the client named them (preprocess=False): the gate checks every path, and
+        # mmrec's decoders explain an unreadable file.
+        self.send_voice.click(self.on_voice, [self.state, self.focus, self.audio], preprocess=False, **listen)
+        self.more.click(self.on_photo_more, [self.state, self.focus, self.photo], preprocess=False, **listen)
+        self.less.click(self.on_photo_less, [self.state, self.focus, self.photo], preprocess=False, **listen)
+        self.like.click(self.on_like, [self.state, self.focus], **listen)
+        self.dislike.click(self.on_dislike, [self.state, self.focus], **listen)
+        self.reset.click(self.on_reset, [self.state], **listen)
+        self.gallery.click(self.on_card, [self.state, self.focus], **listen)
+        self.focus.input(self.on_focus, [self.state, self.focus], **listen)
+        self.photo_example_list.click(self.on_example, None, [self.photo], concurrency_id=QUEUE)
+        self.voice_example_list.click(self.on_example, None, [self.audio], concurrency_id=QUEUE)
+
+    # --- handlers: each returns only the widgets it changes ---
+
+    def start(self, visit: Visit | None) -> dict:
+        visit = visit or self.new_visit()
+        return {self.state: visit, self.gallery: self._cards(visit, None)}
+
+    def on_review(self, visit: Visit | None, focus: str, text: str) -> dict:
+        out = self._submit(visit, focus, Review(text or "", focus or None), self.review_msg)
+        if not out[self.review_msg]:
+            out[self.review] = ""
+        return out
+
+    def on_voice(self, visit: Visit | None, focus: str, upload: Any) -> dict:
+        visit = visit or self.new_visit()
+        try:
+            clip = self._media(visit, "voice", upload)
+        except InputError as e:
+            return self._complain(self.voice_msg, str(e))
+        if clip is None:
+            return self._complain(
+                self.voice_msg, "Record a voice rating with the microphone or upload an audio clip first."
+            )
+        return self._submit(visit, focus, Voice(clip.data, focus or None), self.voice_msg)
+
+    def on_photo_more(self, visit: Visit | None, focus: str, upload: Any) -> dict:
+        return self._photo(visit, focus, upload, "more")
+
+    def on_photo_less(self, visit: Visit | None, focus: str, upload: Any) -> dict:
+        return self._photo(visit, focus, upload, "less")
+
+    def _photo(self, visit: Visit | None, focus: str, upload: Any, polarity: str) -> dict:
+        visit = visit or self.new_visit()
+        try:
+            photo = self._media(visit, "photo", upload)
+        except InputError as e:
+            return self._complain(self.photo_msg, str(e))
+        if photo is None:
+            return self._complain(
+                self.photo_msg, "Upload or snap a photo first, then choose “More like this” or “Not my style”."
+            )
+        return self._submit(visit, focus, Photo(photo.data, polarity), self.photo_msg)
+
+    def _media(self, visit: Visit, kind: str, upload: Any) -> Media | None:
+        """The bytes of the file a client sent for ``kind`` (None if it sent none), through the gate.
+
+        The one way into a handler for a client-named file: the gate checks where it lies and deletes
+        an upload once read; the visit keeps the bytes in case the same upload is sent again.
+        """
+        path = upload.get("path") if isinstance(upload, dict) else upload
+        if not path:
+            return None
+        if not isinstance(path, str):
+            return self.gate.read(path, max_bytes=self.limits.max_upload_bytes)  # refused: not a path
+        kept = visit.media.get(kind)
+        if kept is not None and kept[0] == path:
+            return kept[1]
+        media = self.gate.read(path, max_bytes=self.limits.max_upload_bytes)
+        visit.media[kind] = (path, media)
+        return media
+
+    def on_example(self, evt: gr.EventData) -> Any:
+        """An example photo or clip, loaded into its input by key (decoded here, so no path leaves the server)."""
+        data = evt._data if isinstance(evt._data, dict) else {}
+        example = next((ex for ex in self.examples if ex.key == data.get("key")), None)
+        if example is None:
+            return gr.skip()
+        if example in self.photo_examples:
+            return load_image(example.path)
+        return SAMPLE_RATE, load_audio(example.path)
+
+    def on_like(self, visit: Visit | None, focus: str) -> dict:
+        return self._feedback(visit, focus, focus, like=True)
+
+    def on_dislike(self, visit: Visit | None, focus: str) -> dict:
+        return self._feedback(visit, focus, focus, like=False)
+
+    def _feedback(self, visit: Visit | None, focus: str, item: str, *, like: bool, toast: bool = False) -> dict:
+        if not item:
+            return self._complain(
+                self.feedback_msg, "Pick an item first: click a card's photo or choose one under “Item in focus”."
+            )
+        return self._submit(visit, focus, Like(item) if like else Dislike(item), self.feedback_msg, toast=toast)
+
+    def on_reset(self, visit: Visit | None) -> dict:
+        out = self._submit(visit, NO_FOCUS, Reset(), self.feedback_msg)
+        out.update({self.focus: NO_FOCUS, self.focus_note: focus_note(self.catalog, None)})
+        return out
+
+    def on_card(self, visit: Visit | None, focus: str, evt: gr.EventData) -> dict:
+        data = evt._data if isinstance(evt._data, dict) else {}
+        action, item = data.get("action"), data.get("item")
+        if item not in self.catalog:
+            return {}
+        if action in ("like", "dislike"):
+            return self._feedback(visit, focus, item, like=action == "like", toast=True)
+        if action == "focus":
+            return self.on_focus(visit, NO_FOCUS if item == focus else item)
+        return {}
+
+    def on_focus(self, visit: Visit | None, focus: str) -> dict:
+        visit = visit or self.new_visit()
+        focus = focus if focus in self.catalog else NO_FOCUS
+        return {
+            self.state: visit,
+            self.focus: focus,
+            self.focus_note: focus_note(self.catalog, focus),
+            self.gallery: self._cards(visit, focus),
+        }
+
+    def _submit(self, visit: Visit | None, focus: str, event: Event, message: gr.HTML, *, toast: bool = False) -> dict:
+        """Send ``event``; an error goes to ``message`` beside its input (and a toast when that may be off screen)."""
+        visit = visit or self.new_visit()
+        turn = visit.session.submit(event)
+        out = {box: "" for box in self.messages}
+        out.update(
+            {
+                self.state: visit,
+                self.understood: render_understood(turn, self.catalog),
+                self.history: render_history(visit.session.history, self.catalog),
+            }
+        )
+        if turn.error is not None:
+            out[message] = render_message(turn.error)
+            if toast:
+                gr.Warning(public(turn.error))
+        else:
+            out[self.gallery] = self._cards(visit, focus, turn.changes)
+        return out
+
+    def _complain(self, message: gr.HTML, text: str) -> dict:
+        out = {box: "" for box in self.messages}
+        out[message] = render_message(text)
+        return out
+
+    def _cards(self, visit: Visit, focus: str | None, changes: dict[str, list[str]] | None = None) -> str:
+        return render_cards(
+            self.catalog,
+            visit.session.shown,
+            turn=visit.session.turn,
+            focus=focus or None,
+            changes=changes,
+            liked=visit.session.profile.liked,
+            inline_images=self.inline_images,
+        )
+
+
+def _item_choices(catalog: Catalog) -> list[tuple[str, str]]:
+    counts = Counter(item.name for item in catalog)
+    return [(item.name if counts[item.name] == 1 else f"{item.name} ({item.id})", item.id) for item in catalog]
+
+
+def build_app(
+    engine: Engine, *, top_k: int = 10, inline_images: bool = False, limits: WebLimits = WebLimits()
+) -> tuple[gr.Blocks, App]:
+    """The whole page for ``engine``'s catalog, queued so that one model call runs at a time, and its :class:`App`."""
+    upload_folder = gr_utils.get_upload_folder()
+    catalog_folders = {item.image.parent for item in engine.catalog if item.image is not None}
+    gate = MediaGate(catalog_folders, consume=[upload_folder])
+    app = App(engine, gate=gate, top_k=top_k, inline_images=inline_images, limits=limits)
+    demo = app.build()
+    demo.queue(default_concurrency_limit=1, max_size=64)
+    return demo, app
+
+
+def launch_options() -> dict[str, Any]:
+    """Mounting options giving mmrec's look and behaviour (no tracebacks or server paths to clients)."""
+    return {
+        "theme": gr.themes.Soft(primary_hue="indigo", secondary_hue="pink"),
+        "css": CSS,
+        "show_error": False,
+        "run_history": False,
+        "footer_links": ["api", "gradio"],
+    }
+
+
+CSS = (Path(__file__).with_name("style.css")).read_text(encoding="utf-8")

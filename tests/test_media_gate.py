@@ -1,0 +1,89 @@
+"""The media gate: only regular files inside its folders pass, every refusal reads the same."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mmrec.errors import MediaAccessError
+from mmrec.media_gate import REFUSED, MediaGate
+from mmrec.redact import redact
+
+
+@pytest.fixture
+def layout(tmp_path: Path) -> dict[str, Path]:
+    uploads, catalog, elsewhere = (tmp_path / n for n in ("uploads", "catalog", "elsewhere"))
+    for folder in (uploads / "abc", catalog, elsewhere):
+        folder.mkdir(parents=True)
+    (uploads / "abc" / "photo.jpg").write_bytes(b"photo")
+    (catalog / "item.jpg").write_bytes(b"item")
+    (elsewhere / "secret.jpg").write_bytes(b"secret")
+    (uploads / "lnk").mkdir()
+    (uploads / "lnk" / "link.jpg").symlink_to(elsewhere / "secret.jpg")
+    (uploads / "dirlink").symlink_to(elsewhere)
+    return {"uploads": uploads, "catalog": catalog, "elsewhere": elsewhere}
+
+
+def gate(layout: dict[str, Path]) -> MediaGate:
+    return MediaGate([layout["catalog"]], consume=[layout["uploads"]])
+
+
+def test_files_inside_the_folders_pass(layout):
+    g = gate(layout)
+    assert g.resolve(layout["catalog"] / "item.jpg") == (layout["catalog"] / "item.jpg").resolve()
+    assert g.read(layout["uploads"] / "abc" / "photo.jpg", max_bytes=100).data == b"photo"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "{elsewhere}/secret.jpg",
+        "{uploads}/lnk/link.jpg",
+        "{uploads}/dirlink/secret.jpg",
+        "{uploads}/abc/../../elsewhere/secret.jpg",
+        "{uploads}/abc/missing.jpg",
+        "/nonexistent/x.jpg",
+        "/etc/passwd",
+        "{uploads}",
+        "{uploads}/abc",
+        "",
+        "{uploads}/abc/photo.jpg\x00.png",
+        "relative/photo.jpg",
+    ],
+)
+def test_everything_else_gets_the_same_refusal(layout, path):
+    with pytest.raises(MediaAccessError) as refused:
+        gate(layout).resolve(path.format(**{k: str(v) for k, v in layout.items()}))
+    assert str(refused.value) == REFUSED
+
+
+@pytest.mark.parametrize("value", [None, 5, {"path": "/etc/passwd"}, b"/etc/passwd"])
+def test_values_that_are_not_paths_are_refused(layout, value):
+    with pytest.raises(MediaAccessError, match="cannot be used"):
+        gate(layout).resolve(value)
+
+
+def test_an_upload_is_deleted_once_read_and_a_catalog_photo_never(layout):
+    g = gate(layout)
+    upload = layout["uploads"] / "abc" / "photo.jpg"
+    media = g.read(upload, max_bytes=100)
+    assert media.name == "photo.jpg" and not upload.exists() and not upload.parent.exists()
+    assert layout["uploads"].is_dir()
+    g.read(layout["catalog"] / "item.jpg", max_bytes=100)
+    assert (layout["catalog"] / "item.jpg").exists()
+
+
+def test_an_upload_over_the_size_limit_is_refused_and_removed(layout):
+    upload = layout["uploads"] / "abc" / "photo.jpg"
+    with pytest.raises(MediaAccessError, match="limit is"):
+        gate(layout).read(upload, max_bytes=3)
+    assert not upload.exists()
+
+
+def test_redact_removes_server_paths_and_keeps_the_rest():
+    text = "weights laion/ViT-B-32/ are not in the cache /root/.cache/mmrec/open_clip; see https://x.org/a/b, 1/2 off"
+    shown = redact(text, {"/root/.cache/mmrec": "(the model cache)"})
+    assert "/root" not in shown and "(the model cache)" in shown
+    assert "laion/ViT-B-32/" in shown and "https://x.org/a/b" in shown and "1/2" in shown
+    assert redact("could not read '/srv/app/secret/photo.jpg'") == "could not read 'photo.jpg'"
