@@ -17,7 +17,7 @@ from pathlib import Path
 from mmrec.config import setting
 from mmrec.engine import Engine
 from mmrec.errors import ModelUnavailableError
-from mmrec.ui import WebLimits, serve
+from mmrec.ui import WebLimits, WebPolicy, serve
 
 DEMO_CATALOG = Path(__file__).resolve().parent / "assets" / "demo_catalog"
 
@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         except ModelUnavailableError as e:  # the status area and the voice tab say why
             warnings.warn(str(e), stacklevel=1)
     print(f"* serving on http://{args.host}:{args.port}", file=sys.stderr)
-    serve(engine, top_k=args.top, host=args.host, port=args.port, limits=limits)
+    serve(engine, top_k=args.top, host=args.host, port=args.port, limits=limits, policy=WebPolicy.from_settings())
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "test-artifacts" / "screenshots"
+CSP_WATCH = """window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));"""
 ACTION_TIMEOUT = 120_000  # ms; a voice clip on a cold 2-core machine
 
 
@@ -45,9 +47,12 @@ def page(browser, app_url):
     dialogs: list[str] = []
     p.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     p.dialogs = dialogs
+    p.add_init_script(CSP_WATCH)
     open_app(p, app_url)
     yield p
+    blocked = p.evaluate("window.__cspViolations")
     context.close()
+    assert not blocked, f"the page broke its own Content-Security-Policy: {blocked}"
 
 
 def open_app(p, url: str) -> None:

@@ -198,3 +198,41 @@ def test_catalog_photos_are_served_by_item_id_only(base, served_app):
     for probe in ("no-such-item", "..%2F..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd"):
         assert httpx.get(f"{base}media/item/{probe}").status_code == 404
     assert httpx.get(f"{base}media/example/no-such-example").status_code == 404
+
+
+@pytest.mark.parametrize("route", ["", "config", "media/example/photo-1", "gradio_api/call/on_review"])
+def test_every_answer_carries_the_security_headers(base, route):
+    r = httpx.get(f"{base}{route}") if "call" not in route else httpx.post(f"{base}{route}", content=b"x" * 3_000_000)
+    assert r.headers["x-content-type-options"] == "nosniff"
+    csp = r.headers["content-security-policy"]
+    assert "frame-ancestors 'self'" in csp and "object-src 'none'" in csp
+    assert r.headers["x-frame-options"] == "SAMEORIGIN"
+
+
+@pytest.mark.parametrize("origin", ["http://localhost:9999", "http://127.0.0.1:1234", "https://evil.example", "null"])
+def test_other_origins_are_not_allowed_to_call_the_app(base, origin):
+    r = httpx.get(f"{base}config", headers={"Origin": origin})
+    assert r.headers.get("access-control-allow-origin") not in (origin, "*")
+    assert "access-control-allow-credentials" not in r.headers
+    pre = httpx.options(
+        f"{base}gradio_api/queue/join", headers={"Origin": origin, "Access-Control-Request-Method": "POST"}
+    )
+    assert pre.headers.get("access-control-allow-origin") not in (origin, "*")
+
+
+def test_api_schema_and_monitoring_are_off(base, served_app):
+    assert httpx.get(f"{base}gradio_api/openapi.json").status_code == 404
+    assert httpx.get(f"{base}gradio_api/info").status_code == 404
+    assert httpx.get(f"{base}monitoring").status_code in (403, 404)
+    assert "monitoring/" not in served_app.log.read_text(errors="replace").lower()
+
+
+def test_an_upload_is_served_back_only_if_it_is_what_its_name_says(base, served_app, tmp_path):
+    page = tmp_path / "photo.png"
+    page.write_text("<html><script>alert(document.cookie)</script></html>")
+    path = upload(base, page)
+    assert httpx.get(f"{base}gradio_api/file={path}").status_code == 403
+    photo = next(p for p in sorted((served_app.catalog / "images").iterdir()) if p.suffix.lower() == ".png")
+    path = upload(base, photo)
+    r = httpx.get(f"{base}gradio_api/file={path}")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png"

@@ -386,14 +386,14 @@ def build_app(
     return demo, app
 
 
-def launch_options() -> dict[str, Any]:
+def launch_options(*, api_docs: bool = False) -> dict[str, Any]:
     """Mounting options giving mmrec's look and behaviour (no tracebacks or server paths to clients)."""
     return {
         "theme": gr.themes.Soft(primary_hue="indigo", secondary_hue="pink"),
         "css": CSS,
         "show_error": False,
         "run_history": False,
-        "footer_links": ["api", "gradio"],
+        "footer_links": ["api", "gradio"] if api_docs else ["gradio"],
     }
 
 

@@ -15,12 +15,15 @@ from typing import Any
 
 import gradio as gr
 from fastapi import FastAPI, HTTPException
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
+from gradio import utils as gr_utils
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..catalog import Catalog
 from ..config import setting
 from .examples import EXAMPLE_ROUTE, Example
+from .hardening import SecurityHeaders, UploadTypeGuard, WebPolicy, plain_response
 from .render import ITEM_IMAGE_ROUTE
 
 UPLOAD_ROUTE = "/gradio_api/upload"
@@ -92,7 +95,7 @@ class BodyLimit:
         limit = self.limit(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _too_large(send, limit)
+            await plain_response(send, 413, f"request too large: the limit is {limit / 1e6:g} MB")
             return
         received = 0
         refused = started = False
@@ -107,7 +110,7 @@ class BodyLimit:
                 if received > limit:
                     refused = True
                     if not started:
-                        await _too_large(send, limit)
+                        await plain_response(send, 413, f"request too large: the limit is {limit / 1e6:g} MB")
                     return {"type": "http.disconnect"}  # the app stops reading; its answer is dropped
             return message
 
@@ -121,18 +124,6 @@ class BodyLimit:
         await self.app(scope, counted_receive, tracked_send)
 
 
-async def _too_large(send: Send, limit: int) -> None:
-    body = f"request too large: the limit is {limit / 1e6:g} MB".encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
-
-
 def media_routes(app: FastAPI, catalog: Catalog, examples: list[Example]) -> None:
     """Photos by item id and example key: the only files mmrec itself serves."""
     by_key = {ex.key: ex for ex in examples if ex.path.suffix.lower() in IMAGE_TYPES}
@@ -141,7 +132,7 @@ def media_routes(app: FastAPI, catalog: Catalog, examples: list[Example]) -> Non
         if path is None or os.path.splitext(path)[1].lower() not in IMAGE_TYPES or not os.path.isfile(path):
             raise HTTPException(404, "no photo")
         kind = IMAGE_TYPES[os.path.splitext(path)[1].lower()]
-        headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=3600"}
+        headers = {"Cache-Control": "public, max-age=3600"}
         return FileResponse(path, media_type=kind, headers=headers)
 
     @app.get(ITEM_IMAGE_ROUTE + "{item_id}")
@@ -159,13 +150,20 @@ def web_app(
     examples: list[Example],
     *,
     limits: WebLimits,
+    policy: WebPolicy,
     host: str,
     port: int,
     options: dict[str, Any],
 ) -> FastAPI:
-    """The FastAPI app serving ``demo`` at ``/`` behind mmrec's limits, with mmrec's photo routes."""
+    """The FastAPI app serving ``demo`` at ``/`` behind mmrec's limits and policy, with mmrec's photo routes."""
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    # The last added is the outermost: headers go on every answer, 413s included.
+    app.add_middleware(UploadTypeGuard, upload_folder=gr_utils.get_upload_folder())
+    app.add_middleware(
+        CORSMiddleware, allow_origins=list(policy.allowed_origins), allow_methods=["GET", "POST"], allow_headers=["*"]
+    )
     app.add_middleware(BodyLimit, limit=limits.body_limit)
+    app.add_middleware(SecurityHeaders, policy=policy)
     media_routes(app, catalog, examples)
     app = gr.mount_gradio_app(
         app,
@@ -175,6 +173,7 @@ def web_app(
         server_port=port,
         max_file_size=limits.max_upload_bytes,
         ssr_mode=False,
+        enable_monitoring=False,
         **options,
     )
     # Gradio checks that a file named in a request was uploaded only once its app "has launched", which
