@@ -112,16 +112,33 @@ def _from_array(array: np.ndarray, max_pixels: int) -> Image.Image:
         raise ImageInputError(f"image array has shape {a.shape}; expected H×W, H×W×3 or H×W×4")
     _check_pixels((a.shape[1], a.shape[0]), max_pixels)
     if a.dtype != np.uint8:
-        a = a.astype(np.float64)
-        if a.size and np.nanmax(a) <= 1.0:
+        wide = a.dtype.kind in "ui" and a.dtype.itemsize > 1
+        a = np.nan_to_num(a.astype(np.float64))
+        if wide and a.size and a.max() > 255:
+            a = a * (255.0 / 65535.0)  # 16-bit samples
+        elif a.size and a.max() <= 1.0:
             a = a * 255.0
-        a = np.clip(np.nan_to_num(a), 0, 255).astype(np.uint8)
+        a = np.clip(a, 0, 255).astype(np.uint8)
     return Image.fromarray(np.ascontiguousarray(a))
+
+
+_WIDE_MODES = {"I", "I;16", "I;16L", "I;16B", "I;16N", "F"}
+"""Greyscale modes wider than 8 bits: Pillow's convert("RGB") clips them rather than scaling."""
+
+
+def _to_8_bit(im: Image.Image) -> Image.Image:
+    """A 16-bit, 32-bit or float greyscale image scaled, not clipped, into 8 bits."""
+    a = np.nan_to_num(np.asarray(im, dtype=np.float64))
+    peak = float(a.max(initial=0.0))
+    top = max(peak, 65535.0) if im.mode != "F" else (1.0 if peak <= 1.0 else 255.0)
+    return Image.fromarray(np.clip(a * (255.0 / top), 0, 255).astype(np.uint8), mode="L")
 
 
 def _finish(im: Image.Image, max_side: int) -> Image.Image:
     """A new image: upright, flattened onto white, RGB, no side longer than ``max_side``."""
     im = ImageOps.exif_transpose(im)  # always a copy, so the caller may close the source
+    if im.mode in _WIDE_MODES:
+        im = _to_8_bit(im)
     if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
         rgba = im.convert("RGBA")
         im = Image.new("RGB", rgba.size, (255, 255, 255))

@@ -114,3 +114,25 @@ def test_non_image_missing_and_truncated_inputs_have_clear_errors(tmp_path: Path
         load_image(b"")
     with pytest.raises(ImageInputError, match="expected H×W"):
         load_image(np.zeros((4, 4, 2), dtype=np.uint8))
+
+
+def _ramp(top: float, dtype: type) -> np.ndarray:
+    return np.linspace(0, top, 64 * 64).reshape(64, 64).astype(dtype)
+
+
+def _scaled_not_clipped(im: Image.Image) -> None:
+    out = np.asarray(im)
+    assert out.shape == (64, 64, 3)
+    assert out.min() == 0 and out.max() == 255 and 100 < out.mean() < 155
+
+
+@pytest.mark.parametrize("dtype", [np.uint16, np.int32])
+def test_16_bit_greyscale_files_are_scaled_not_clipped_to_white(tmp_path: Path, dtype: type) -> None:
+    source = tmp_path / "wide.png"
+    Image.fromarray(_ramp(65535, dtype)).save(source)
+    _scaled_not_clipped(load_image(source))
+
+
+def test_float_images_and_16_bit_arrays_are_scaled_too() -> None:
+    _scaled_not_clipped(load_image(Image.fromarray(_ramp(1.0, np.float32), mode="F")))
+    _scaled_not_clipped(load_image(_ramp(65535, np.uint16)))
