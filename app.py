@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+from mmrec.cli import report_catalog_issues
 from mmrec.config import setting
 from mmrec.engine import Engine
 from mmrec.errors import ModelUnavailableError
@@ -32,6 +33,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--top", type=int, default=10, help="items per ranked list (default 10)")
     args = parser.parse_args(argv)
     engine = Engine.load(args.catalog, progress=True)
+    report_catalog_issues(engine.catalog)
     if engine.transcriber is not None:  # load Whisper now, not on the first voice rating
         try:
             engine.transcriber.load()
