@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+from mmrec.cli import report_catalog_issues
 from mmrec.config import setting
 from mmrec.engine import Engine
 from mmrec.errors import ModelUnavailableError
@@ -38,8 +39,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except ValueError as e:
         parser.error(str(e))
     engine = Engine.load(args.catalog, progress=True)
-    for issue in engine.catalog.issues:
-        print(f"catalog: {issue}", file=sys.stderr)
+    report_catalog_issues(engine.catalog)
     if engine.transcriber is not None:  # load Whisper now, not on the first voice rating
         try:
             engine.transcriber.load()

@@ -2,6 +2,9 @@
 
 Files and bytes are decoded with PyAV (wav, webm, ogg, mp3, m4a, flac, ...); every failure is an
 :class:`~mmrec.errors.AudioInputError` whose message says what was wrong and what would be accepted.
+Limits are checked before the expensive work: the size before opening, the duration the container
+declares before decoding, and the decoded length frame by frame (headers can lie or be absent), so a
+hostile two-hour file costs no more than ``max_seconds`` of audio.
 """
 
 from __future__ import annotations
@@ -17,30 +20,35 @@ import numpy as np
 from mmrec.errors import AudioInputError
 
 SAMPLE_RATE = 16_000
+MAX_SECONDS = 30.0
+"""Default longest clip :func:`load_audio` accepts, in seconds."""
+MAX_BYTES = 20_000_000
+"""Default largest file or byte string :func:`load_audio` accepts (20 MB)."""
 AudioSource = str | os.PathLike | bytes | bytearray | tuple
 
 _FRAME = SAMPLE_RATE * 30 // 1000  # 30 ms analysis frames for the silence check
 _INT_SCALE = {np.dtype(np.int16): 32768.0, np.dtype(np.int32): 2147483648.0, np.dtype(np.uint8): 128.0}
 
 
-def load_audio(source: AudioSource, *, max_seconds: float = 30.0, max_bytes: int = 20_000_000) -> np.ndarray:
+def load_audio(source: AudioSource, *, max_seconds: float = MAX_SECONDS, max_bytes: int = MAX_BYTES) -> np.ndarray:
     """``source`` as 16 kHz mono float32 samples in [-1, 1].
 
     ``source`` is a file path, the raw bytes of an audio file, or ``(sample_rate, samples)`` as Gradio's
     audio component gives it (int16/int32/uint8 or float samples, shape ``(n,)`` or ``(n, channels)``).
-    Raises AudioInputError for a missing, corrupt, non-audio, empty, too large or too long input.
+    Raises AudioInputError for a missing, corrupt, non-audio, empty, too large (``max_bytes``) or too
+    long (``max_seconds``) input; the length is refused before decoding or resampling what is too long.
     """
     if isinstance(source, tuple):
-        audio = _from_array(source)
+        audio = _from_array(source, max_seconds)
     elif isinstance(source, (bytes, bytearray)):
         _check_size(len(source), max_bytes, "audio data")
-        audio = _decode(io.BytesIO(bytes(source)), "the audio data")
+        audio = _decode(io.BytesIO(bytes(source)), "the audio data", max_seconds)
     elif isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if not path.is_file():
             raise AudioInputError(f"audio file not found: {str(path)!r}")
         _check_size(path.stat().st_size, max_bytes, f"audio file {path.name!r}")
-        audio = _decode(path, repr(path.name))
+        audio = _decode(path, repr(path.name), max_seconds)
     else:
         raise AudioInputError(
             f"unsupported audio input of type {type(source).__name__}; "
@@ -48,9 +56,6 @@ def load_audio(source: AudioSource, *, max_seconds: float = 30.0, max_bytes: int
         )
     if audio.size == 0:
         raise AudioInputError("the audio is empty: it holds no samples")
-    seconds = audio.size / SAMPLE_RATE
-    if seconds > max_seconds:
-        raise AudioInputError(f"clip is {seconds:.1f} s; the limit is {max_seconds:g} s")
     return np.clip(audio, -1.0, 1.0)
 
 
@@ -76,15 +81,39 @@ def _check_size(size: int, max_bytes: int, what: str) -> None:
         raise AudioInputError(f"{what} is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:g} MB")
 
 
-def _decode(file: Path | io.BytesIO, what: str) -> np.ndarray:
-    """Every audio sample of ``file``'s first audio stream, resampled to 16 kHz mono float32."""
+def _check_length(seconds: float, max_seconds: float, *, at_least: bool = False) -> None:
+    if seconds > max_seconds:
+        length = f"over {max_seconds:g} s" if at_least else f"{seconds:.1f} s"
+        raise AudioInputError(f"clip is {length}; the limit is {max_seconds:g} s")
+
+
+def _declared_seconds(container: av.container.InputContainer) -> float | None:
+    """The duration the first audio stream, else the container, declares; None when neither does."""
+    stream = container.streams.audio[0]
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / av.time_base
+    return None
+
+
+def _decode(file: Path | io.BytesIO, what: str, max_seconds: float) -> np.ndarray:
+    """Every audio sample of ``file``'s first audio stream, resampled to 16 kHz mono float32.
+
+    Refuses a clip longer than ``max_seconds`` from its declared duration before decoding, and stops
+    decoding at the first frame that takes the decoded length past the limit.
+    """
     resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
     chunks = []
+    decoded = 0.0
     try:
         with av.open(file, mode="r") as container:
             if not container.streams.audio:
                 raise AudioInputError(f"could not decode {what}: not an audio file (it has no audio stream)")
+            _check_length(_declared_seconds(container) or 0.0, max_seconds)
             for frame in container.decode(audio=0):
+                decoded += frame.samples / frame.sample_rate
+                _check_length(decoded, max_seconds, at_least=True)
                 chunks.extend(resampler.resample(frame))
             chunks.extend(resampler.resample(None))
     except (av.FFmpegError, UnicodeDecodeError, ValueError) as e:
@@ -94,18 +123,20 @@ def _decode(file: Path | io.BytesIO, what: str) -> np.ndarray:
     return np.concatenate([c.to_ndarray().reshape(-1) for c in chunks]).astype(np.float32)
 
 
-def _from_array(source: tuple) -> np.ndarray:
-    """A Gradio-style ``(sample_rate, samples)`` tuple as 16 kHz mono float32."""
+def _from_array(source: tuple, max_seconds: float) -> np.ndarray:
+    """A Gradio-style ``(sample_rate, samples)`` tuple as 16 kHz mono float32, refused before any copy
+    when longer than ``max_seconds``."""
     if len(source) != 2:
         raise AudioInputError(f"an audio tuple must be (sample_rate, samples); got {len(source)} elements")
     rate, samples = source
     if not isinstance(rate, (int, np.integer)) or not 1000 <= rate <= 384_000:
         raise AudioInputError(f"sample rate {rate!r} is not valid; expected an integer from 1000 to 384000 Hz")
     x = np.asarray(samples)
+    if x.ndim not in (1, 2):
+        raise AudioInputError(f"audio samples must have shape (n,) or (n, channels); got {x.shape}")
+    _check_length(len(x) / rate, max_seconds)
     if x.ndim == 2:
         x = x.mean(axis=1) if x.dtype.kind == "f" else x.astype(np.float64).mean(axis=1).astype(x.dtype)
-    if x.ndim != 1:
-        raise AudioInputError(f"audio samples must have shape (n,) or (n, channels); got {x.shape}")
     if x.dtype in _INT_SCALE:
         x = (x.astype(np.float32) - (128.0 if x.dtype == np.uint8 else 0.0)) / _INT_SCALE[x.dtype]
     elif x.dtype.kind == "f":

@@ -11,7 +11,9 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from .catalog import Catalog
 from .engine import Engine
 from .errors import MMRecError
 from .ranking import FusionWeights
@@ -32,14 +34,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     session.add_argument("--text-model", help="sentence-transformers model name or folder")
     session.add_argument("--no-image", action="store_true", help="do not load the image encoder")
     session.add_argument("--no-speech", action="store_true", help="do not load the speech model")
-    status = commands.add_parser("status", help="load the catalog and models and print which encoders are live")
+    status = commands.add_parser(
+        "status", help="load the catalog and models; print which encoders are live and the catalog's issues"
+    )
     status.add_argument("--catalog", type=Path, default=DEMO_CATALOG)
     args = parser.parse_args(argv)
 
     try:
         if args.command == "status":
             engine = Engine.load(args.catalog, progress=True)
-            print(json.dumps({name: s.describe() for name, s in engine.status().items()}, indent=2))
+            report_catalog_issues(engine.catalog)
+            print(json.dumps(status_report(engine), indent=2, ensure_ascii=False))
             return 0
         engine = Engine.load(
             args.catalog,
@@ -51,11 +56,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MMRecError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    for issue in engine.catalog.issues:
-        print(f"catalog: {issue}", file=sys.stderr)
+    report_catalog_issues(engine.catalog)
     if not 0 <= args.diversity < 1:
         parser.error("--diversity must be in [0, 1)")
     return run_session(Session(engine, top_k=args.top, weights=FusionWeights(), diversity=args.diversity))
+
+
+def status_report(engine: Engine) -> dict[str, Any]:
+    """What ``status`` prints: each modality's encoder or why it is off, and the catalog's issues."""
+    catalog = engine.catalog
+    report: dict[str, Any] = {name: s.describe() for name, s in engine.status().items()}
+    report["catalog"] = {"name": catalog.name, "items": len(catalog), "issues": [str(i) for i in catalog.issues]}
+    return report
+
+
+def report_catalog_issues(catalog: Catalog) -> None:
+    """One ``catalog: line N (id): what was done`` line on stderr per record skipped or fixed at loading."""
+    for issue in catalog.issues:
+        print(f"catalog: {issue}", file=sys.stderr)
 
 
 def run_session(session: Session, stdin=sys.stdin, stdout=sys.stdout) -> int:

@@ -26,7 +26,7 @@ from .config import cache_dir as resolve_cache_dir
 from .config import setting
 from .encoders.base import EmbeddingEncoder, Encoder, Status
 from .encoders.text import load_text_encoder
-from .errors import ModelUnavailableError
+from .errors import ModelUnavailableError, TooLittleDataError
 from .index import EmbeddingIndex, embed_catalog
 from .understanding import SentimentModel, Vocabulary
 
@@ -183,14 +183,17 @@ def _fit_to_categories(
     catalog: Catalog, encoder: EmbeddingEncoder, vectors: np.ndarray, present: np.ndarray
 ) -> tuple[EmbeddingEncoder, np.ndarray]:
     """The visual-feature encoder with its shape features fitted to the catalog's categories, and the
-    projected rows; unchanged when fewer than two categories have photos."""
-    from .encoders.visual import ProjectedVisualEncoder, fit_category_projection
+    projected rows; unchanged, with a warning and a status saying why, when the photos are too few."""
+    from .encoders.visual import ProjectedVisualEncoder, VisualFeatureEncoder, fit_category_projection
 
     labels = np.array([item.category for item in catalog], dtype=object)
     fit_rows = present & (labels != "")
-    if len(set(labels[fit_rows])) < 2:
-        return encoder, vectors
-    projection = fit_category_projection(vectors[fit_rows], list(labels[fit_rows]))
+    try:
+        projection = fit_category_projection(vectors[fit_rows], list(labels[fit_rows]))
+    except TooLittleDataError as e:
+        reason = f"shape features not fitted to this catalog's categories: {e}"
+        warnings.warn(f"photo search: {reason}", stacklevel=4)
+        return VisualFeatureEncoder(reason=f"{encoder.status.reason}; {reason}"), vectors
     projected = np.zeros((len(vectors), projection.dim), dtype=np.float32)
     projected[present] = projection.apply(vectors[present])
     return ProjectedVisualEncoder(encoder, projection), projected

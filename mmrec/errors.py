@@ -39,6 +39,10 @@ class ImageInputError(InputError):
     """An image is missing, corrupt, too large or not an image."""
 
 
+class TooLittleDataError(MMRecError):
+    """A catalog holds too little data to fit a model to it; the caller goes on without and says why."""
+
+
 class ModelUnavailableError(MMRecError):
     """A model is not loaded (weights missing, dependency absent); the message says why."""
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +51,48 @@ def luma_mini_dir() -> Path:
 @pytest.fixture(scope="session")
 def demo_catalog_dir() -> Path:
     return ROOT / "assets" / "demo_catalog"
+
+
+CatalogSpec = list[tuple[str, str, "tuple[int, int, int] | str | None"]]
+
+
+@pytest.fixture
+def write_catalog(tmp_path: Path) -> Callable[[CatalogSpec], Path]:
+    """A writer of small catalogs into ``tmp_path/catalog``: ``(id, category, photo)`` per item, photo an
+    RGB colour (a 64 px JPEG of a block of it on white), ``"missing"`` (named, absent) or None."""
+    from PIL import Image, ImageDraw
+
+    def write(items: CatalogSpec) -> Path:
+        root = tmp_path / "catalog"
+        (root / "images").mkdir(parents=True)
+        records = []
+        for item_id, category, photo in items:
+            record = {"id": item_id, "name": f"{item_id.title()} {category.rsplit('/')[-1]}", "categories": [category]}
+            if photo is not None:
+                record["image"] = f"images/{item_id}.jpg"
+            if isinstance(photo, tuple):
+                image = Image.new("RGB", (64, 64), (245, 245, 245))
+                ImageDraw.Draw(image).rectangle((16, 12, 48, 56), fill=photo)
+                image.save(root / record["image"], quality=85)
+            records.append(record)
+        (root / "items.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
+        return root
+
+    return write
+
+
+@pytest.fixture
+def tiny_catalog_dir(write_catalog: Callable[[CatalogSpec], Path]) -> Path:
+    """5 items in 3 categories of one photo each; one item has no photo, one names a missing file."""
+    return write_catalog(
+        [
+            ("tee", "Tops/Tees", (200, 30, 30)),
+            ("bag", "Gear/Bags", (30, 50, 200)),
+            ("boot", "Shoes/Boots", (30, 160, 60)),
+            ("tank", "Tops/Tees", None),
+            ("cap", "Gear/Caps", "missing"),
+        ]
+    )
 
 
 @pytest.fixture(scope="session")

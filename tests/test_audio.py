@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import re
+import struct
+import subprocess
+import sys
+import tracemalloc
+from functools import partial
 from pathlib import Path
 
 import av
 import numpy as np
 import pytest
 
-from mmrec.audio import SAMPLE_RATE, is_silent, load_audio, write_wav
+from mmrec.audio import MAX_SECONDS, SAMPLE_RATE, is_silent, load_audio, write_wav
 from mmrec.errors import AudioInputError
 
 
@@ -119,6 +126,89 @@ def test_overlong_clip_states_its_length_and_the_limit(tmp_path):
     with pytest.raises(AudioInputError, match=r"clip is 42\.0 s; the limit is 30 s"):
         load_audio(path)
     assert load_audio(path, max_seconds=60).size == 42 * SAMPLE_RATE
+
+
+def two_hour_matroska(path: Path, *, declared_seconds: float | None = None) -> Path:
+    """Two hours of a 1 kHz 16-bit PCM tone in Matroska (14 MB, built in a fraction of a second).
+
+    With ``declared_seconds`` the header's Duration is overwritten to lie: the data stays two hours long.
+    """
+    rate = 1000
+    second = (tone(1.0, rate) * 32767).astype(np.int16).reshape(1, -1)
+    with av.open(str(path), "w", format="matroska") as out:
+        stream = out.add_stream("pcm_s16le", rate=rate, layout="mono")
+        for i in range(7200):
+            frame = av.AudioFrame.from_ndarray(second, format="s16", layout="mono")
+            frame.sample_rate, frame.pts = rate, i * rate
+            for packet in stream.encode(frame):
+                out.mux(packet)
+    if declared_seconds is not None:
+        data = path.read_bytes()
+        at = data.index(b"\x44\x89\x88") + 3  # the Duration element: an 8-byte float in milliseconds
+        path.write_bytes(data[:at] + struct.pack(">d", declared_seconds * 1000) + data[at + 8 :])
+    return path
+
+
+def _refusal_cost(path: Path) -> dict:
+    """Seconds and peak-RSS growth (MB) of ``load_audio(path)`` in a fresh process, and its error."""
+    script = f"""
+import json, resource, time
+from mmrec.audio import load_audio
+from mmrec.errors import AudioInputError
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+try:
+    load_audio({str(path)!r})
+    error = None
+except AudioInputError as e:
+    error = str(e)
+seconds = time.perf_counter() - start
+growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+print(json.dumps({{"seconds": seconds, "rss_growth_mb": growth, "error": error}}))
+"""
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=root)
+    return json.loads(done.stdout)
+
+
+def two_hour_wav(path: Path) -> Path:
+    """Two hours of 1 kHz 16-bit silence as WAV (14 MB)."""
+    return write_wav(path, np.zeros(7200 * 1000, np.float32), 1000)
+
+
+@pytest.mark.parametrize(
+    "build, message",
+    [
+        (two_hour_wav, r"clip is 7200\.0 s"),
+        (two_hour_matroska, r"clip is 7200\.0 s"),
+        (partial(two_hour_matroska, declared_seconds=1.0), r"clip is over 30 s"),
+    ],
+    ids=["wav", "matroska", "matroska-header-says-1-s"],
+)
+def test_two_hour_file_is_refused_at_once_with_flat_memory(tmp_path, build, message):
+    cost = _refusal_cost(build(tmp_path / "long"))
+    assert re.fullmatch(f"{message}; the limit is 30 s", cost["error"] or ""), cost
+    assert cost["seconds"] <= 0.5, cost
+    assert cost["rss_growth_mb"] < 50, cost  # 30 s at 16 kHz is 2 MB; decoding all of it took > 400 MB
+
+
+def test_decoding_stops_at_a_configured_limit_when_the_header_lies(tmp_path):
+    path = two_hour_matroska(tmp_path / "long.mkv", declared_seconds=1.0)
+    with pytest.raises(AudioInputError, match=r"clip is over 10 s; the limit is 10 s"):
+        load_audio(path, max_seconds=10)
+
+
+def test_overlong_gradio_tuple_is_refused_before_any_copy():
+    ten_minutes = np.zeros(600 * SAMPLE_RATE, np.float32)  # 38 MB
+    tracemalloc.start()
+    try:
+        with pytest.raises(AudioInputError, match=r"clip is 600\.0 s; the limit is 30 s"):
+            load_audio((SAMPLE_RATE, ten_minutes))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000
+    assert load_audio((8000, np.zeros(8000 * int(MAX_SECONDS), np.int16))).size == MAX_SECONDS * SAMPLE_RATE
 
 
 def test_too_large_file_is_refused_before_decoding(tmp_path):

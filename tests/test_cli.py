@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_cli(args: list[str], lines: list[str]) -> subprocess.CompletedProcess:
+def run_cli(args: list[str], lines: list[str], **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "mmrec", *args],
         input="\n".join(lines) + "\n",
@@ -17,7 +17,7 @@ def run_cli(args: list[str], lines: list[str]) -> subprocess.CompletedProcess:
         text=True,
         cwd=ROOT,
         timeout=600,
-        env={**os.environ, "MMREC_IMAGE": "off", "MMREC_SPEECH": "off", "HF_HUB_OFFLINE": "1"},
+        env={**os.environ, "MMREC_IMAGE": "off", "MMREC_SPEECH": "off", "HF_HUB_OFFLINE": "1", **env},
     )
 
 
@@ -44,3 +44,12 @@ def test_session_cli_reports_a_missing_catalog_clearly(tmp_path):
     p = run_cli(["session", "--catalog", str(tmp_path / "none")], [])
     assert p.returncode == 2
     assert "does not exist" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_status_of_a_tiny_catalog_lists_its_issues(tiny_catalog_dir, tmp_path):
+    photos_without_clip = {"MMREC_IMAGE": "on", "MMREC_CLIP": "off", "MMREC_CACHE_DIR": str(tmp_path / "cache")}
+    p = run_cli(["status", "--catalog", str(tiny_catalog_dir)], [], **photos_without_clip)
+    assert p.returncode == 0, p.stderr
+    issue = "line 5 (cap): image cap.jpg is missing; loaded without image"
+    assert json.loads(p.stdout)["catalog"] == {"name": "catalog", "items": 5, "issues": [issue]}
+    assert f"catalog: {issue}" in p.stderr and "not fitted" in json.loads(p.stdout)["image"]

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from mmrec.engine import Engine
-from mmrec.events import Like, Photo
+from mmrec.events import Like, Photo, Review
 from mmrec.session import Session
 
 COLOURS = {
@@ -104,3 +104,35 @@ def test_not_my_style_photo_pushes_look_alikes_down(engine, tmp_path):
 def test_liking_an_item_uses_its_photo_too(engine):
     turn = Session(engine, top_k=4).submit(Like("red-shirt"))
     assert set(turn.ranked[0].contributions) >= {"text", "image"}
+
+
+def _load_tiny(root, tmp_path, monkeypatch) -> Engine:
+    """The engine of a catalog too small to fit the photo features to: it warns, says so, and ranks."""
+    monkeypatch.setenv("MMREC_CLIP", "off")
+    with pytest.warns(UserWarning, match="shape features not fitted to this catalog's categories"):
+        engine = Engine.load(root, speech=False, cache_dir=tmp_path / "cache")
+    assert "not fitted" in engine.status()["image"].reason
+    turn = Session(engine, top_k=3).submit(Review("a red tee please"))
+    assert turn.error is None and turn.ranked[0].id == "tee"
+    return engine
+
+
+def test_a_catalog_with_one_photo_per_category_starts_and_names_the_missing_photo(
+    tiny_catalog_dir, tmp_path, monkeypatch
+):
+    engine = _load_tiny(tiny_catalog_dir, tmp_path, monkeypatch)
+    assert [str(i) for i in engine.catalog.issues] == ["line 5 (cap): image cap.jpg is missing; loaded without image"]
+    assert engine.item_vector("image", engine.catalog.position("tee")) is not None
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [("tee", "Tops/Tees", (200, 30, 30))],
+        [("tee", "Tops/Tees", (200, 30, 30)), ("tank", "Tops/Tees", (30, 50, 200))],
+        [("tee", "Tops/Tees", None), ("bag", "Gear/Bags", None)],
+    ],
+    ids=["1 item", "2 items in 1 category", "no photos"],
+)
+def test_tiny_catalogs_start_and_rank(write_catalog, tmp_path, monkeypatch, items):
+    _load_tiny(write_catalog(items), tmp_path, monkeypatch)

@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("gradio")
 
-from mmrec.catalog import Catalog, Item
+from mmrec.catalog import Catalog, CatalogIssue, Item
 from mmrec.encoders.base import Status
 from mmrec.ranking import RankedItem
 from mmrec.session import Turn
@@ -101,6 +101,14 @@ def test_status_names_live_degraded_and_unavailable_encoders_with_reasons(catalo
     assert "all-MiniLM-L6-v2" in html and "mm-status-ok" in html
     assert "degraded: no CLIP weights" in html and "mm-status-warn" in html
     assert "unavailable: no &lt;Whisper&gt; weights" in html and "mm-status-off" in html
+
+
+def test_status_lists_each_skipped_or_fixed_catalog_record_under_a_summary(catalog):
+    issues = [CatalogIssue(3, "d", "skipped: price 'cheap' is not a number"), CatalogIssue(4, None, EVIL)]
+    html = render_status({}, Catalog(catalog.items, root=catalog.root, issues=issues))
+    assert "<summary>2 catalog records skipped or fixed</summary>" in html
+    assert "<li>line 3 (d): skipped: price &#x27;cheap&#x27; is not a number</li>" in html and "<script>" not in html
+    assert "summary" not in render_status({}, catalog)
 
 
 def test_understood_shows_transcript_stars_sentiment_and_filters(catalog):

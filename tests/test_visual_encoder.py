@@ -17,7 +17,7 @@ from mmrec.encoders.visual import (
     VisualFeatureEncoder,
     fit_category_projection,
 )
-from mmrec.errors import ImageInputError
+from mmrec.errors import ImageInputError, TooLittleDataError
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +114,15 @@ def test_category_projection_is_deterministic(encoder: VisualFeatureEncoder) -> 
     np.testing.assert_array_equal(first.matrix, second.matrix)
     np.testing.assert_array_equal(first.apply(encoder.encode(photos)), second.apply(encoder.encode(photos)))
     assert ProjectedVisualEncoder(encoder, first).name == ProjectedVisualEncoder(encoder, second).name
+
+
+def test_projection_is_refused_without_two_categories_of_varied_photos(encoder: VisualFeatureEncoder) -> None:
+    photos, labels, _ = _fitted_projection(encoder)
+    features = encoder.encode(photos)
+    with pytest.raises(TooLittleDataError, match="3 photos with a category, in 3 categories of which 0 have 2"):
+        fit_category_projection(features[:3], ["Tops/Shirts", "Bottoms/Pants", "Gear/Bags"])
+    with pytest.raises(TooLittleDataError, match="identical within each of their categories"):
+        fit_category_projection(np.repeat(features[:2], 2, axis=0), ["Tops/Shirts"] * 2 + ["Bottoms/Pants"] * 2)
 
 
 def test_projected_encoder_gives_unit_vectors_of_projected_dim_and_degraded_status(

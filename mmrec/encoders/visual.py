@@ -45,6 +45,7 @@ from PIL import Image
 from scipy import ndimage
 from tqdm.auto import tqdm
 
+from ..errors import TooLittleDataError
 from ..images import ImageSource, load_image
 from .base import EmbeddingEncoder, Status, normalize_rows
 
@@ -201,6 +202,8 @@ def _resize(a: np.ndarray, width: int, height: int, method: Image.Resampling = I
 
 
 PROJECTED_COLOUR_WEIGHT = 0.5
+MIN_PHOTOS_PER_CATEGORY = 2
+"""A category shows how its photos vary only from two photos on; the LDA needs two such categories."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -237,12 +240,20 @@ def fit_category_projection(
     """Regularised LDA of the shape blocks of ``features`` (raw encoder rows) separating ``labels``.
 
     The within-class scatter is shrunk towards its mean eigenvalue by ``shrinkage``; at most ``dims``
-    (and at most one per class) discriminant directions are kept, whitened, unscaled.
+    (and at most one per class) discriminant directions are kept, whitened, unscaled. Raises
+    TooLittleDataError when fewer than two categories have :data:`MIN_PHOTOS_PER_CATEGORY` photos or
+    no photo differs from its category's others: there is then no within-category spread to whiten.
     """
-    if len(features) != len(labels) or len(set(labels)) < 2:
-        raise ValueError(f"need one label per row and at least 2 classes; got {len(features)} rows, labels {labels!r}")
-    _, shape = _split_blocks(features, COLOUR_DIM)
+    if len(features) != len(labels):
+        raise ValueError(f"need one label per row; got {len(features)} rows and {len(labels)} labels")
     classes, inverse, counts = np.unique(np.asarray(labels, dtype=object), return_inverse=True, return_counts=True)
+    varied = int((counts >= MIN_PHOTOS_PER_CATEGORY).sum())
+    if varied < 2:
+        raise TooLittleDataError(
+            f"{len(labels)} photos with a category, in {len(classes)} categories of which {varied} have "
+            f"{MIN_PHOTOS_PER_CATEGORY} or more; fitting needs two such categories"
+        )
+    _, shape = _split_blocks(features, COLOUR_DIM)
     mean = shape.mean(axis=0)
     class_means = np.zeros((len(classes), shape.shape[1]))
     np.add.at(class_means, inverse, shape)
@@ -250,6 +261,8 @@ def fit_category_projection(
     residual = shape - class_means[inverse]
     eigenvalues, eigenvectors = np.linalg.eigh(residual.T @ residual / len(shape))
     eigenvalues = np.clip(eigenvalues, 0, None)
+    if not eigenvalues.mean() > 0:
+        raise TooLittleDataError(f"the {len(labels)} photos are identical within each of their categories")
     whitening = eigenvectors / np.sqrt((1 - shrinkage) * eigenvalues + shrinkage * eigenvalues.mean())
     between = (class_means - mean) * np.sqrt(counts / len(shape))[:, None]
     _, _, directions = np.linalg.svd(between @ whitening, full_matrices=False)

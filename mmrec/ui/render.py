@@ -79,10 +79,14 @@ def render_status(status: dict[str, Status], catalog: Catalog) -> str:
         if kind != "ok":
             reasons.append(f"<li><b>{esc(label)}</b>: {esc(public(s.describe()))}</li>")
     why = f'<details class="mm-why"><summary>Why?</summary><ul>{"".join(reasons)}</ul></details>' if reasons else ""
-    issues = f" · {len(catalog.issues)} catalog records skipped or fixed" if catalog.issues else ""
+    issues = ""
+    if catalog.issues:
+        listed = "".join(f"<li>{esc(public(issue))}</li>" for issue in catalog.issues)
+        summary = f"{len(catalog.issues)} catalog records skipped or fixed"
+        issues = f'<details class="mm-why mm-issues"><summary>{summary}</summary><ul>{listed}</ul></details>'
     return (
         f'<div class="mm-status" aria-label="Model status"><ul class="mm-chips">{"".join(chips)}</ul>{why}'
-        f'<p class="mm-catalog">Catalog <b>{esc(catalog.name)}</b>: {len(catalog)} items{esc(issues)}</p></div>'
+        f'<p class="mm-catalog">Catalog <b>{esc(catalog.name)}</b>: {len(catalog)} items</p>{issues}</div>'
     )
 
 
