@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from mmrec.media_gate import REFUSED
@@ -118,6 +119,19 @@ def test_an_uploaded_photo_is_ranked_then_deleted(base, served_app):
     assert kind == "complete" and 'data-turn="1"' in shown, shown[-400:]
     assert not Path(path).exists(), "the upload was kept after it was embedded"
     assert str(served_app.uploads) not in shown
+
+
+def test_a_two_hour_voice_upload_is_refused_at_once(base, tmp_path):
+    from mmrec.audio import write_wav
+
+    clip = write_wav(tmp_path / "long.wav", np.zeros(7200 * 1000, np.float32), 1000)  # 14.4 MB, two hours
+    path = upload(base, clip)
+    started = time.perf_counter()
+    kind, payload = call(base, "on_voice", ["", {"path": path, "meta": {"_type": "gradio.FileData"}}])
+    seconds = time.perf_counter() - started
+    assert kind == "complete" and "clip is 7200.0 s; the limit is 30 s" in text_of(payload)
+    assert seconds <= 1.0, f"{seconds:.2f} s"  # the refusal itself is ~5 ms (bench limits); the rest is HTTP
+    assert not Path(path).exists()
 
 
 def test_an_upload_one_byte_over_the_limit_is_refused_at_upload(base, served_app, tmp_path):
