@@ -10,6 +10,7 @@ BENCHMARKS = {
     "photo": "photo interaction latency and image precompute throughput",
     "photo_retrieval": "photo-to-item retrieval quality of the image encoder",
     "ui": "start-up time and per-action latency seen from a browser",
+    "limits": "cost of large and hostile inputs before they are refused or used",
 }
 
 if len(sys.argv) < 2 or sys.argv[1] not in BENCHMARKS:
