@@ -41,3 +41,7 @@ class ImageInputError(InputError):
 
 class ModelUnavailableError(MMRecError):
     """A model is not loaded (weights missing, dependency absent); the message says why."""
+
+
+class StudyError(MMRecError):
+    """A study file, study database or participant request cannot be used; the message says why."""
