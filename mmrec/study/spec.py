@@ -125,6 +125,18 @@ class Study:
             f"unknown questionnaire item {item_id!r}; valid: {', '.join(i.id for i in self.questionnaire)}"
         )
 
+    def scale_value(self, label: str, points: int) -> int:
+        """1-based position of ``label`` on the scale (a number in 1..points is taken as it is)."""
+        if label in self.scale:
+            return self.scale.index(label) + 1
+        try:
+            value = int(label)
+        except ValueError:
+            raise StudyError(f"answer {label!r} is not on the scale; valid: {', '.join(self.scale)}") from None
+        if not 1 <= value <= points:
+            raise StudyError(f"answer {value} is outside the scale 1..{points}")
+        return value
+
     def attention_passed(self, answers: dict[str, str]) -> bool:
         """True when every attention check was answered as its rule says."""
         return all(check.passed(answers.get(check.id, "")) for check in self.attention_checks)

@@ -256,7 +256,7 @@ class StudyStore:
             item = study.item(item_id)
             rows.append(
                 {"participant_id": participant, "item_id": item_id, "construct": item.construct,
-                 "value": _scale_value(study, label, item.points), "answer": label}
+                 "value": study.scale_value(label, item.points), "answer": label}
             )  # fmt: skip
         with self.engine.begin() as conn:
             if rows:
@@ -370,16 +370,3 @@ class StudyStore:
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _scale_value(study: Study, label: str, points: int) -> int:
-    """1-based position of ``label`` on the study's scale (or a number given directly), reverse keys left to analysis."""
-    if label in study.scale:
-        return study.scale.index(label) + 1
-    try:
-        value = int(label)
-    except ValueError:
-        raise StudyError(f"answer {label!r} is not on the scale; valid: {', '.join(study.scale)}") from None
-    if not 1 <= value <= points:
-        raise StudyError(f"answer {value} is outside the scale 1..{points}")
-    return value
