@@ -73,7 +73,7 @@ def test_scripted_study_with_real_sessions_gives_plots_numbers_and_a_replayable_
             store.log_turn(p.participant, condition, session_record(session, turn, config_id=condition))
         answers = {item.id: likert[(n + i) % 4] for i, item in enumerate(study.questionnaire)}
         store.log_answers(study, p.participant, condition, {**answers, "attention_1": "Strongly disagree"})
-        store.set_status(p.participant, "completed")
+        store.complete(study, p.participant, condition)
     s = summarize(store, study)
     assert s["participants"] == 6 and s["completion_rate"] == {"all inputs": 1.0, "text only": 1.0}
     assert all(s["interactions_to_first_like"][c]["values"] == [2, 2, 2] for c in s["conditions"])

@@ -3,12 +3,14 @@
 import os
 import sqlite3
 import stat
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
 
 from mmrec.errors import StudyError
-from mmrec.study.schema import VERSION_TABLE, events, media, participants, questionnaire_answers
+from mmrec.study.schema import VERSION_TABLE, events, media, participants, questionnaire_answers, studies
 from mmrec.study.spec import load_study
 from mmrec.study.store import open_store
 from tests.study_support import postgres_server, record, store_url  # noqa: F401  (fixtures)
@@ -107,6 +109,30 @@ def test_withdrawal_deletes_the_participants_rows_and_media(store, study):
     with pytest.raises(StudyError):
         store.resume(gone.resume_token)
     assert not store.withdraw(gone.participant)
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(studies.c.withdrawn)).scalar_one() == 1
+
+
+def test_replicas_share_one_slot_sequence(store_url, tmp_path):  # noqa: F811
+    study = load_study(EXAMPLE)
+    replicas = [open_store(store_url, directory=tmp_path) for _ in range(3)]
+    sid = replicas[0].register(study, {})
+    with ThreadPoolExecutor(3) as pool:
+        got = list(pool.map(lambda i: replicas[i % 3].enroll(sid, study).conditions[0], range(18)))
+    assert sorted(p["slot"] for p in replicas[0].participants_of(sid)) == list(range(18))
+    assert Counter(got) == {"all inputs": 9, "text only": 9}
+    for r in replicas:
+        r.close()
+
+
+def test_completion_marks_the_participant_and_gives_the_redirect(store, study):
+    p = store.enroll(store.register(study, {}), study)
+    assert (
+        store.complete(study, p.participant, p.conditions[0])
+        == "https://app.prolific.com/submissions/complete?cc=C1A2B3"
+    )
+    assert store.participants_of()[0]["status"] == "completed"
+    assert [r["kind"] for r in store.iter_rows(events, order_by=(events.c.id,))] == ["consent", "completion"]
 
 
 def test_media_is_hash_only_unless_the_study_keeps_it(store_url, tmp_path):  # noqa: F811

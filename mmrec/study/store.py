@@ -188,6 +188,17 @@ class StudyStore:
                 .values(status=status, updated_at=utc_now())
             )
 
+    def complete(self, study: Study, participant: str, condition: str | None = None) -> str | None:
+        """Mark ``participant`` completed and log the completion, together; return the completion URL (if any)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                participants.update()
+                .where(participants.c.id == participant)
+                .values(status="completed", updated_at=utc_now())
+            )
+            self._insert_event(conn, participant, "completion", {"code": study.completion.code}, condition=condition)
+        return study.completion.url()
+
     def platform_hash(self, platform_id: str) -> str:
         """A salted SHA-256 of a recruitment-platform id (the id itself is never stored)."""
         return hashlib.sha256(self.salt() + platform_id.encode()).hexdigest()
