@@ -49,3 +49,7 @@ class ModelUnavailableError(MMRecError):
 
 class MediaAccessError(InputError):
     """A client named a server file it may not use (outside the upload and catalog folders, or missing)."""
+
+
+class StudyError(MMRecError):
+    """A study file, study database or participant request cannot be used; the message says why."""

@@ -9,6 +9,7 @@ BENCHMARKS = {
     "speech": "speech-to-text latency and real-time factor per backend",
     "photo": "photo interaction latency and image precompute throughput",
     "photo_retrieval": "photo-to-item retrieval quality of the image encoder",
+    "study_log": "study-log write latency per event: SQLite FULL/NORMAL, PostgreSQL",
     "ui": "start-up time and per-action latency seen from a browser",
     "limits": "cost of large and hostile inputs before they are refused or used",
 }

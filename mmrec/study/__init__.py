@@ -1,0 +1,10 @@
+"""User-study mode below the UI: study files, condition assignment, a durable log, exports and analysis.
+
+Nothing here imports gradio or is called by the recommender core: the study consumes the session's turn
+records (:func:`mmrec.study.store.StudyStore.log_turn`).
+"""
+
+from .spec import Study, load_study
+from .store import StudyStore, open_store
+
+__all__ = ["Study", "StudyStore", "load_study", "open_store"]
