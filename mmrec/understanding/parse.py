@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -268,6 +269,7 @@ def _read_terms(
                 last += 1
             spans.append((tokens[i].start, tokens[last - 1].end))
         i = scoped[-1].last if scoped else i + length
+    clause_sentiment = _clause_sentiment(text)
     for m in matches:
         if m.first in claimed:
             continue
@@ -278,7 +280,7 @@ def _read_terms(
             while first > 0 and tokens[first - 1].text in _DETERMINERS:
                 first -= 1
             spans.append((tokens[first].start, after.end()))
-        elif _clause_sentiment(text, tokens, m) <= _NEGATIVE_CLAUSE:
+        elif clause_sentiment(tokens[m.first].start, tokens[m.last - 1].end) <= _NEGATIVE_CLAUSE:
             rejected[m.term] = None
     wanted = tuple(dict.fromkeys(m.term for m in matches if m.term not in rejected))
     return wanted, tuple(rejected), tuple(only), spans
@@ -323,12 +325,22 @@ def _scope(text: str, tokens: list[Token], start: int, by_first: dict[int, TermM
     return scoped
 
 
-def _clause_sentiment(text: str, tokens: list[Token], match: TermMatch) -> float:
-    start, end = tokens[match.first].start, tokens[match.last - 1].end
+def _clause_sentiment(text: str) -> Callable[[int, int], float]:
+    """Sentiment of the clause around ``text[start:end]``; each distinct clause is scored once, whatever it holds."""
     breaks = list(_CLAUSE_BREAK.finditer(text))
-    left = max((b.end() for b in breaks if b.end() <= start), default=0)
-    right = min((b.start() for b in breaks if b.start() >= end), default=len(text))
-    return sentiment_score(text[left:right])
+    ends = [b.end() for b in breaks]
+    starts = [b.start() for b in breaks]
+    scores: dict[str, float] = {}
+
+    def score(start: int, end: int) -> float:
+        before = bisect_right(ends, start)
+        after = bisect_left(starts, end)
+        clause = text[ends[before - 1] if before else 0 : starts[after] if after < len(starts) else len(text)]
+        if clause not in scores:
+            scores[clause] = sentiment_score(clause)
+        return scores[clause]
+
+    return score
 
 
 def _without(text: str, spans: list[tuple[int, int]]) -> str:
