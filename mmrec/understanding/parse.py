@@ -11,7 +11,7 @@ from typing import Any
 from .filters import Filters, price_filters
 from .rating import extract_rating
 from .sentiment import sentiment_label, sentiment_score
-from .text import clean_text
+from .text import MAX_CHARS, MAX_RAW_CHARS, clean_text
 from .vocabulary import CATEGORY, COLOR, TermMatch, Token, Vocabulary, tokenize
 
 # Words that open a rejection of the terms right after them ("not black", "anything but wool").
@@ -198,16 +198,17 @@ def understand(
     text: str,
     vocabulary: Vocabulary,
     *,
-    max_chars: int = 5000,
+    max_chars: int = MAX_CHARS,
+    max_raw_chars: int = MAX_RAW_CHARS,
     sentiment: Callable[[str], float] | None = None,
 ) -> Understanding:
-    """Read a review or request; TextInputError if it is empty or longer than ``max_chars``.
+    """Read a review or request; TextInputError if it is empty or too long (see :func:`clean_text`).
 
     Sentiment is scored on ``query_text`` by ``sentiment`` (default: the lexicon scorer): rejected
     terms ("not black") are handled as avoids and filters, so they must not also turn a request for
     something else negative.
     """
-    cleaned = clean_text(text, max_chars=max_chars)
+    cleaned = clean_text(text, max_chars=max_chars, max_raw_chars=max_raw_chars)
     tokens = tokenize(cleaned)
     matches = vocabulary.find(tokens)
     wants, avoids, only, rejected_spans = _read_terms(cleaned, tokens, matches)
