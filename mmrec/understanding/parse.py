@@ -249,9 +249,10 @@ def _read_terms(
     only: dict[str, None] = {}
     spans: list[tuple[int, int]] = []
     claimed: set[int] = set()
+    words = [t.text for t in tokens]
     i = 0
     while i < len(tokens):
-        opener = _opener(tokens, i)
+        opener = _opener(words, i)
         if opener is None:
             i += 1
             continue
@@ -287,17 +288,17 @@ def _read_terms(
     return wanted, tuple(rejected), tuple(only), spans
 
 
-def _opener(tokens: list[Token], i: int) -> tuple[str, int] | None:
-    """('reject' | 'only', number of tokens) when a rejection or restriction opens at token ``i``."""
+def _opener(words: list[str], i: int) -> tuple[str, int] | None:
+    """('reject' | 'only', number of words) when a rejection or restriction opens at word ``i``."""
     for length in (2, 1):
-        words = tuple(t.text for t in tokens[i : i + length])
-        if len(words) < length:
+        phrase = tuple(words[i : i + length])
+        if len(phrase) < length:
             continue
-        if words in _ONLY:
+        if phrase in _ONLY:
             return "only", length
-        if words in _REJECT:
-            accepted = i + length < len(tokens) and tokens[i + length].text in _ACCEPT
-            described = i > 0 and tokens[i - 1].text in _COPULAS
+        if phrase in _REJECT:
+            accepted = i + length < len(words) and words[i + length] in _ACCEPT
+            described = i > 0 and words[i - 1] in _COPULAS
             return None if accepted or described else ("reject", length)
     return None
 
