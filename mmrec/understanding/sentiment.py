@@ -252,13 +252,15 @@ def _blank(text: str, spans: list[tuple[int, int]], offset: int) -> str:
 
     ``spans`` are in order of their ends, so only the last few can reach into a short window.
     """
+    if not spans or spans[-1][1] <= offset:
+        return text
     chars = list(text)
     for start, end in reversed(spans):
         if end <= offset:
             break
         lo, hi = max(start - offset, 0), min(end - offset, len(chars))
         chars[lo:hi] = " " * (hi - lo)
-    return "".join(chars) if spans else text
+    return "".join(chars)
 
 
 def _sentences(text: str) -> list[str]:

@@ -84,7 +84,7 @@ def _without_markup(text: str) -> str:
         name = (match["start"] or match["end"] or "").lower()
         if name and name not in _ELEMENTS and "-" not in name:
             continue  # "<so much>" is text; nothing after its "<" can open markup
-        if match["comment"] or name in _HIDDEN and match["start"]:
+        if match["comment"] or (match["start"] and name in _HIDDEN):
             close = (_COMMENT_END if match["comment"] else _HIDDEN[name]).search(text, scan)
             scan = close.end() if close else len(text)
         pieces += [text[kept : match.start()], " "]
