@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .catalog import Catalog
 from .engine import Engine
 from .errors import MMRecError
+from .events import MAX_LINE_BYTES
 from .ranking import FusionWeights
 from .session import Session
 
@@ -76,11 +77,37 @@ def report_catalog_issues(catalog: Catalog) -> None:
         print(f"catalog: {issue}", file=sys.stderr)
 
 
-def run_session(session: Session, stdin=sys.stdin, stdout=sys.stdout) -> int:
-    """Answer every non-blank input line with exactly one JSON line."""
-    for line in stdin:
+def run_session(session: Session, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
+    """Answer every non-blank input line with exactly one JSON line; no line, however malformed, ends the session.
+
+    Lines are read as bytes (``sys.stdin.buffer`` by default), at most MAX_LINE_BYTES at a time, so a huge
+    line is refused without being held in memory and a line that is not UTF-8 gets its own answer.
+    """
+    stdin = stdin or sys.stdin.buffer
+    stdout = stdout or sys.stdout.buffer
+    for line in _lines(stdin, MAX_LINE_BYTES):
         if not line.strip():
             continue
-        stdout.write(json.dumps(session.submit_json(line.strip()), ensure_ascii=False) + "\n")
+        stdout.write(_answer_line(session.submit_json(line)))
         stdout.flush()
     return 0
+
+
+def _lines(stream: BinaryIO, max_bytes: int) -> Iterator[bytes]:
+    """The lines of ``stream``; of a line longer than ``max_bytes``, only its first ``max_bytes + 1`` bytes."""
+    while line := stream.readline(max_bytes + 1):
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while (rest := stream.readline(max_bytes + 1)) and not rest.endswith(b"\n"):
+                pass
+        yield line
+
+
+def _answer_line(answer: dict[str, Any]) -> bytes:
+    """One answer as a UTF-8 JSON line; text that UTF-8 cannot carry (lone surrogates) is written as JSON escapes."""
+    try:
+        return (json.dumps(answer, ensure_ascii=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(answer) + "\n").encode("ascii")
+    except (TypeError, ValueError) as e:  # a value JSON cannot hold is a bug; it must not end the session
+        error = f"something went wrong writing this answer ({type(e).__name__})"
+        return _answer_line({"turn": answer.get("turn"), "error": error})

@@ -9,10 +9,12 @@
     {"type": "reset"}
 
 In Python, ``audio`` may also be a ``(sample_rate, samples)`` tuple and ``image`` an array or PIL image.
+:func:`parse_line` reads one line of that contract (text or UTF-8 bytes) into JSON, refusing hostile lines.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +61,31 @@ class Reset:
 
 Event = Review | Like | Dislike | Voice | Photo | Reset
 EVENT_TYPES = ("review", "like", "dislike", "voice", "photo", "reset")
+
+
+MAX_LINE_BYTES = 1_000_000
+"""Longest contract line read: a maximal raw review JSON-escaped is well under it; longer is refused unparsed."""
+
+
+def parse_line(line: str | bytes, *, max_bytes: int = MAX_LINE_BYTES) -> Any:
+    """The JSON value of one contract line (a str is measured in characters).
+
+    BadEventError when the line is longer than ``max_bytes``, not UTF-8, not JSON or nested too deeply.
+    """
+    body = line.rstrip(b"\r\n" if isinstance(line, bytes) else "\r\n")
+    if len(body) > max_bytes:
+        raise BadEventError(f"the line is longer than {max_bytes} bytes; send one interaction of at most that size")
+    if isinstance(body, bytes):
+        try:
+            body = body.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise BadEventError(f"line is not valid UTF-8 text (bad byte at position {e.start})") from None
+    try:
+        return json.loads(body)
+    except json.JSONDecodeError as e:
+        raise BadEventError(f"not valid JSON: {e.msg} at column {e.colno}") from None
+    except RecursionError:
+        raise BadEventError("interaction is nested too deeply; send one flat JSON object per line") from None
 
 
 def parse_event(obj: Any) -> Event:

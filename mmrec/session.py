@@ -8,7 +8,6 @@ every turn (the hook for study logs and evaluation). A failed interaction yields
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 import uuid
@@ -21,7 +20,7 @@ import numpy as np
 
 from .engine import Engine
 from .errors import AudioInputError, BadEventError, MMRecError, ModelUnavailableError
-from .events import Dislike, Event, Like, Photo, Reset, Review, Voice, event_to_dict, parse_event
+from .events import Dislike, Event, Like, Photo, Reset, Review, Voice, event_to_dict, parse_event, parse_line
 from .profile import Profile
 from .ranking import FusionWeights, RankedItem, rank
 from .understanding import Filters, understand
@@ -100,14 +99,13 @@ class Session:
             spread=self.profile.is_empty(),
         )
 
-    def submit_json(self, line: str | dict[str, Any]) -> dict[str, Any]:
-        """Handle one contract line (JSON text or object) and return the contract's answer."""
+    def submit_json(self, line: str | bytes | dict[str, Any]) -> dict[str, Any]:
+        """Handle one contract line (JSON text, UTF-8 bytes or an object) and return the contract's answer."""
         try:
-            obj = json.loads(line) if isinstance(line, str) else line
-        except json.JSONDecodeError as e:
-            return self._finish(
-                Turn(self.turn + 1, {"raw": line[:200]}, error=f"not valid JSON: {e.msg} at column {e.colno}")
-            ).to_dict()
+            obj = line if isinstance(line, dict) else parse_line(line)
+        except BadEventError as e:
+            raw = line[:200].decode("utf-8", "replace") if isinstance(line, bytes) else line[:200]
+            return self._finish(Turn(self.turn + 1, {"raw": raw}, error=str(e))).to_dict()
         try:
             event = parse_event(obj)
         except BadEventError as e:

@@ -53,3 +53,36 @@ def test_status_of_a_tiny_catalog_lists_its_issues(tiny_catalog_dir, tmp_path):
     issue = "line 5 (cap): image cap.jpg is missing; loaded without image"
     assert json.loads(p.stdout)["catalog"] == {"name": "catalog", "items": 5, "issues": [issue]}
     assert f"catalog: {issue}" in p.stderr and "not fitted" in json.loads(p.stdout)["image"]
+
+
+def test_session_cli_answers_hostile_lines_and_keeps_the_profile(demo_catalog_dir):
+    liked = "t-shirt-black-organic-cotton-01"
+    lines = [
+        json.dumps({"type": "like", "item": liked}).encode(),
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+        b'{"type": "review", "text": "caf\xe9 \xff\xfe jacket"}',
+        b'{"type": "review", "text": "nice \\ud800 bag"}',
+        b'{"type": "review", "text": "' + b"a" * 2_000_000 + b'"}',
+        json.dumps({"type": "review", "text": "a black organic cotton t-shirt"}).encode(),
+    ]
+    p = subprocess.run(
+        [sys.executable, "-m", "mmrec", "session", "--catalog", str(demo_catalog_dir), "--no-image", "--no-speech"],
+        input=b"\n".join(lines) + b"\n",
+        capture_output=True,
+        cwd=ROOT,
+        timeout=600,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", "LC_ALL": "C.UTF-8", "HF_HUB_OFFLINE": "1"},
+    )
+    assert p.returncode == 0, p.stderr.decode(errors="replace")
+    out = [json.loads(line) for line in p.stdout.decode("utf-8").splitlines()]
+    assert [o["turn"] for o in out] == [1, 2, 3, 4, 5, 6, 7]
+    assert "error" not in out[0]
+    assert out[1]["error"].startswith("interaction is nested too deeply")
+    assert out[2]["error"].startswith("interaction is nested too deeply")
+    assert out[3]["error"].startswith("line is not valid UTF-8 text")
+    assert "invalid characters" in out[4]["error"]
+    assert out[5]["error"].startswith("the line is longer than 1000000 bytes")
+    reasons = [r["reason"] for r in out[6]["ranked"]]
+    assert any("which you liked" in r for r in reasons), "the like before the bad lines still counts"
+    assert "Traceback" not in p.stderr.decode(errors="replace")

@@ -65,3 +65,29 @@ def test_held_out_luma_reviews_beat_vader_baseline(luma_dir: Path):
     result = evaluate(rows, lambda text: sentiment_score(text) >= 0)
     assert result["accuracy"] >= 0.80
     assert result["balanced_accuracy"] >= 0.75
+
+
+def test_linear_vader_scores_exactly_like_upstream_vader():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from mmrec.understanding.sentiment import _LinearVader
+
+    upstream, linear = SentimentIntensityAnalyzer(), _LinearVader()
+    texts = [text for text, _ in load_labelled(DEV_SET)]
+    texts += ["not good at all, but the shit", "kind of yeah right to die for", "never so bad, without doubt great"]
+    texts += ["not good but never bad " * 40, "the bomb kiss of death no no great " * 30]
+    for text in texts:
+        assert linear.polarity_scores(text) == upstream.polarity_scores(text), text
+
+
+@pytest.mark.parametrize("unit", ["not good ", "good but ", "not too tight ", "no no great kind of "])
+def test_scoring_time_grows_linearly_in_one_long_clause(unit):
+    def seconds(n: int) -> float:
+        text = unit * (n // len(unit))
+        started = time.perf_counter()
+        sentiment_score(text)
+        return time.perf_counter() - started
+
+    small = min(seconds(1250) for _ in range(5))
+    large = min(seconds(5000) for _ in range(5))
+    assert large < 8 * small + 0.002, f"4x the text took {large / small:.1f}x the time"

@@ -1,3 +1,4 @@
+import time
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,31 @@ def test_clean_text_rejects_huge_input_naming_length_and_limit():
     with pytest.raises(TextInputError, match=r"6000 characters.*limit is 5000"):
         clean_text("a" * 6000)
     assert len(clean_text("b" * 300, max_chars=300)) == 300
+
+
+ADVERSARIAL_REVIEWS = {
+    "one clause of vocabulary words": "black jacket wool tee red striped pants warm ",
+    "comma-separated vocabulary words": "black, jacket, wool, tee, red, ",
+    "vocabulary after contrasts": "black but warm jacket however ",
+    "rejections": "not black not wool not not not ",
+    "stray less-than signs": "<so much red jacket < ",
+    "praise and complaints": "love it but it runs small, not too tight, sent it back ",
+}
+
+
+@pytest.mark.parametrize("unit", ADVERSARIAL_REVIEWS.values(), ids=ADVERSARIAL_REVIEWS.keys())
+def test_a_review_at_the_length_limit_is_read_in_bounded_time(unit):
+    review = (unit * (5000 // len(unit) + 1))[:5000]
+    started = time.perf_counter()
+    understand(review, SMALL)
+    assert time.perf_counter() - started < 0.5
+
+
+def test_a_clause_full_of_terms_is_scored_once(monkeypatch):
+    import mmrec.understanding.parse as parse
+
+    calls = []
+    monkeypatch.setattr(parse, "sentiment_score", lambda text: calls.append(text) or 0.0)
+    u = understand("black jacket wool tee red pants " * 100, SMALL)
+    assert len(u.wants) == 6
+    assert len(calls) == 2  # the clause around the terms, and the query text

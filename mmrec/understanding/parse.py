@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from .filters import Filters, price_filters
 from .rating import extract_rating
 from .sentiment import sentiment_label, sentiment_score
-from .text import clean_text
+from .text import MAX_CHARS, MAX_RAW_CHARS, clean_text
 from .vocabulary import CATEGORY, COLOR, TermMatch, Token, Vocabulary, tokenize
 
 # Words that open a rejection of the terms right after them ("not black", "anything but wool").
@@ -197,16 +198,17 @@ def understand(
     text: str,
     vocabulary: Vocabulary,
     *,
-    max_chars: int = 5000,
+    max_chars: int = MAX_CHARS,
+    max_raw_chars: int = MAX_RAW_CHARS,
     sentiment: Callable[[str], float] | None = None,
 ) -> Understanding:
-    """Read a review or request; TextInputError if it is empty or longer than ``max_chars``.
+    """Read a review or request; TextInputError if it is empty or too long (see :func:`clean_text`).
 
     Sentiment is scored on ``query_text`` by ``sentiment`` (default: the lexicon scorer): rejected
     terms ("not black") are handled as avoids and filters, so they must not also turn a request for
     something else negative.
     """
-    cleaned = clean_text(text, max_chars=max_chars)
+    cleaned = clean_text(text, max_chars=max_chars, max_raw_chars=max_raw_chars)
     tokens = tokenize(cleaned)
     matches = vocabulary.find(tokens)
     wants, avoids, only, rejected_spans = _read_terms(cleaned, tokens, matches)
@@ -247,9 +249,10 @@ def _read_terms(
     only: dict[str, None] = {}
     spans: list[tuple[int, int]] = []
     claimed: set[int] = set()
+    words = [t.text for t in tokens]
     i = 0
     while i < len(tokens):
-        opener = _opener(tokens, i)
+        opener = _opener(words, i)
         if opener is None:
             i += 1
             continue
@@ -268,6 +271,7 @@ def _read_terms(
                 last += 1
             spans.append((tokens[i].start, tokens[last - 1].end))
         i = scoped[-1].last if scoped else i + length
+    clause_sentiment = _clause_sentiment(text)
     for m in matches:
         if m.first in claimed:
             continue
@@ -278,23 +282,23 @@ def _read_terms(
             while first > 0 and tokens[first - 1].text in _DETERMINERS:
                 first -= 1
             spans.append((tokens[first].start, after.end()))
-        elif _clause_sentiment(text, tokens, m) <= _NEGATIVE_CLAUSE:
+        elif clause_sentiment(tokens[m.first].start, tokens[m.last - 1].end) <= _NEGATIVE_CLAUSE:
             rejected[m.term] = None
     wanted = tuple(dict.fromkeys(m.term for m in matches if m.term not in rejected))
     return wanted, tuple(rejected), tuple(only), spans
 
 
-def _opener(tokens: list[Token], i: int) -> tuple[str, int] | None:
-    """('reject' | 'only', number of tokens) when a rejection or restriction opens at token ``i``."""
+def _opener(words: list[str], i: int) -> tuple[str, int] | None:
+    """('reject' | 'only', number of words) when a rejection or restriction opens at word ``i``."""
     for length in (2, 1):
-        words = tuple(t.text for t in tokens[i : i + length])
-        if len(words) < length:
+        phrase = tuple(words[i : i + length])
+        if len(phrase) < length:
             continue
-        if words in _ONLY:
+        if phrase in _ONLY:
             return "only", length
-        if words in _REJECT:
-            accepted = i + length < len(tokens) and tokens[i + length].text in _ACCEPT
-            described = i > 0 and tokens[i - 1].text in _COPULAS
+        if phrase in _REJECT:
+            accepted = i + length < len(words) and words[i + length] in _ACCEPT
+            described = i > 0 and words[i - 1] in _COPULAS
             return None if accepted or described else ("reject", length)
     return None
 
@@ -323,12 +327,22 @@ def _scope(text: str, tokens: list[Token], start: int, by_first: dict[int, TermM
     return scoped
 
 
-def _clause_sentiment(text: str, tokens: list[Token], match: TermMatch) -> float:
-    start, end = tokens[match.first].start, tokens[match.last - 1].end
+def _clause_sentiment(text: str) -> Callable[[int, int], float]:
+    """Sentiment of the clause around ``text[start:end]``; each distinct clause is scored once, whatever it holds."""
     breaks = list(_CLAUSE_BREAK.finditer(text))
-    left = max((b.end() for b in breaks if b.end() <= start), default=0)
-    right = min((b.start() for b in breaks if b.start() >= end), default=len(text))
-    return sentiment_score(text[left:right])
+    ends = [b.end() for b in breaks]
+    starts = [b.start() for b in breaks]
+    scores: dict[str, float] = {}
+
+    def score(start: int, end: int) -> float:
+        before = bisect_right(ends, start)
+        after = bisect_left(starts, end)
+        clause = text[ends[before - 1] if before else 0 : starts[after] if after < len(starts) else len(text)]
+        if clause not in scores:
+            scores[clause] = sentiment_score(clause)
+        return scores[clause]
+
+    return score
 
 
 def _without(text: str, spans: list[tuple[int, int]]) -> str:

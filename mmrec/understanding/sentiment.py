@@ -178,6 +178,7 @@ _CUES: tuple[tuple[float, str], ...] = (
     (1.0, r"\bbroke in nicely|\bbreaks? in\b|\bkeeps? me (?:warm|dry|cool)"),
 )
 _CUE_PATTERNS = tuple((weight, re.compile(pattern)) for weight, pattern in _CUES)
+_ANY_CUE = re.compile("|".join(f"(?:{pattern})" for _, pattern in _CUES))  # one scan to skip clauses without cues
 _CUE_NEGATION = -0.5  # "no see-through issues", "doesn't ride up": a negated cue flips and weakens
 _NEGATOR = re.compile(r"(?:\b(?:not|no|never|without|zero|nothing)|n't)\W+(?:\w+\W+)?$")
 # "pretty tight" intensifies; VADER reads "pretty" as praise. "feels like plastic" compares; VADER reads "like" as praise.
@@ -190,9 +191,27 @@ _SENSE_LIKE = re.compile(r"\b(looks?|looked|feels?|felt|seems?|seemed|smells?|sm
 _CONTRAST = re.compile(r"\b(?:but|however|though|although|except|yet)\b|;")
 
 
+class _LinearVader(SentimentIntensityAnalyzer):
+    """VADER with upstream's scores in linear time.
+
+    Upstream's word checks lower-case the whole word list again for every scored word (quadratic in a
+    long clause); they only ever read the few words around word ``i``, so they are handed just those.
+    """
+
+    @staticmethod
+    def _negation_check(valence: float, words_and_emoticons: list[str], start_i: int, i: int) -> float:
+        lo = max(0, i - 3)  # reads words i-3 .. i-1
+        return SentimentIntensityAnalyzer._negation_check(valence, words_and_emoticons[lo : i + 1], start_i, i - lo)
+
+    @staticmethod
+    def _special_idioms_check(valence: float, words_and_emoticons: list[str], i: int) -> float:
+        lo = max(0, i - 3)  # reads words i-3 .. i+2 (called only for i >= 3)
+        return SentimentIntensityAnalyzer._special_idioms_check(valence, words_and_emoticons[lo : i + 3], i - lo)
+
+
 @lru_cache(maxsize=1)
 def _analyzer() -> SentimentIntensityAnalyzer:
-    analyzer = SentimentIntensityAnalyzer()
+    analyzer = _LinearVader()
     analyzer.lexicon.update(_LEXICON)
     return analyzer
 
@@ -211,16 +230,37 @@ def _clause_valence(clause: str) -> tuple[float, bool]:
     """
     text = _SENSE_LIKE.sub(r"\1 as", _PRETTY_ADJ.sub("quite ", clause.lower().replace("’", "'")))
     cues = 0.0
-    for weight, pattern in _CUE_PATTERNS:
+    for weight, pattern in _CUE_PATTERNS if _ANY_CUE.search(text) else ():
+        blanked: list[tuple[int, int]] = []
         for match in pattern.finditer(text):
             start = match.start()
-            negated = _NEGATOR.search(text, max(0, start - 24), start)
+            # The negator is looked for in the text as blanked so far, the cue's earlier matches included.
+            lo = max(0, start - 25)  # one character more than the window, for its leading \b
+            window = _blank(text[lo:start], blanked, lo)
+            negated = _NEGATOR.search(window, max(0, start - 24) - lo)
             if negated:
-                start = negated.start()
+                start = lo + negated.start()
             cues += _CUE_NEGATION * weight if negated else weight
-            text = text[:start] + " " * (match.end() - start) + text[match.end() :]
+            blanked.append((start, match.end()))
+        text = _blank(text, blanked, 0)
     words = _valence(_analyzer().polarity_scores(text)["compound"]) if text.strip() else 0.0
     return words + cues, bool(cues or words)
+
+
+def _blank(text: str, spans: list[tuple[int, int]], offset: int) -> str:
+    """``text`` (which starts at ``offset`` of the clause) with the clause ``spans`` overlapping it turned to spaces.
+
+    ``spans`` are in order of their ends, so only the last few can reach into a short window.
+    """
+    if not spans or spans[-1][1] <= offset:
+        return text
+    chars = list(text)
+    for start, end in reversed(spans):
+        if end <= offset:
+            break
+        lo, hi = max(start - offset, 0), min(end - offset, len(chars))
+        chars[lo:hi] = " " * (hi - lo)
+    return "".join(chars)
 
 
 def _sentences(text: str) -> list[str]:

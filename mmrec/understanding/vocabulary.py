@@ -172,11 +172,12 @@ class Vocabulary:
     def find(self, tokens: list[Token]) -> list[TermMatch]:
         """Non-overlapping terms in ``tokens``, left to right, longest phrase first."""
         index, longest = _index(self)
+        stems = [t.stem for t in tokens]
         found: list[TermMatch] = []
         i = 0
         while i < len(tokens):
             for length in range(min(longest, len(tokens) - i), 0, -1):
-                hit = index.get(tuple(t.stem for t in tokens[i : i + length]))
+                hit = index.get(tuple(stems[i : i + length]))
                 if hit:
                     found.append(TermMatch(hit[0], hit[1], i, i + length))
                     i += length
