@@ -18,7 +18,7 @@ from mmrec.cli import report_catalog_issues
 from mmrec.config import setting
 from mmrec.engine import Engine
 from mmrec.errors import ModelUnavailableError
-from mmrec.ui import WebLimits, WebPolicy, serve
+from mmrec.ui import WebLimits, WebPolicy, serve, web
 
 DEMO_CATALOG = Path(__file__).resolve().parent / "assets" / "demo_catalog"
 
@@ -46,7 +46,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         except ModelUnavailableError as e:  # the status area and the voice tab say why
             warnings.warn(str(e), stacklevel=1)
     print(f"* serving on http://{args.host}:{args.port}", file=sys.stderr)
-    serve(engine, top_k=args.top, host=args.host, port=args.port, limits=limits, policy=WebPolicy.from_settings())
+    app = web(engine, top_k=args.top, host=args.host, port=args.port, limits=limits, policy=WebPolicy.from_settings())
+    serve(app, host=args.host, port=args.port)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The web app (the only package that imports gradio): HTML rendering, the page, and the server.
 
-``serve(engine)`` runs the page behind mmrec's request limits (see :mod:`.server`); ``web(engine)``
-is the same app as an ASGI application, for running it another way.
+``web(engine)`` is the page behind mmrec's request limits and web policy as an ASGI application
+(see :mod:`.server`, :mod:`.hardening`); ``serve(app)`` runs it.
 """
 
 from __future__ import annotations
@@ -34,17 +34,8 @@ def web(
     return web_app(demo, app.catalog, app.examples, limits=limits, policy=policy, host=host, port=port, options=options)
 
 
-def serve(
-    engine: Engine,
-    *,
-    top_k: int = 10,
-    host: str = "0.0.0.0",
-    port: int = 7860,
-    limits: WebLimits | None = None,
-    policy: WebPolicy | None = None,
-) -> None:
-    """Serve the page for ``engine`` on ``host:port`` until interrupted."""
+def serve(app: FastAPI, *, host: str, port: int) -> None:
+    """Run ``app`` (from :func:`web`) on ``host:port`` until interrupted."""
     import uvicorn
 
-    app = web(engine, top_k=top_k, host=host, port=port, limits=limits, policy=policy)
     uvicorn.run(app, host=host, port=port, log_level="warning")
