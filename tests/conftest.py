@@ -130,6 +130,9 @@ def served_catalog(demo_catalog_dir: Path, request: pytest.FixtureRequest) -> Pa
     return request.getfixturevalue("luma_mini_dir")
 
 
+UPLOAD_MAX_AGE_S = 20
+
+
 @dataclass(frozen=True)
 class ServedApp:
     """``python app.py`` running on 127.0.0.1 for the tests, with its own upload folder."""
@@ -149,7 +152,14 @@ def served_app(served_catalog: Path, cache_root: Path, tmp_path_factory: pytest.
     uploads = folder / "uploads"
     uploads.mkdir()
     log = folder / "app.log"
-    env = {"MMREC_CACHE_DIR": str(cache_root), "GRADIO_TEMP_DIR": str(uploads)}
+    # Stale uploads are swept quickly here so that a test can watch the sweep (every upload a test
+    # makes is used within a few seconds).
+    env = {
+        "MMREC_CACHE_DIR": str(cache_root),
+        "GRADIO_TEMP_DIR": str(uploads),
+        "MMREC_UPLOAD_MAX_AGE_S": str(UPLOAD_MAX_AGE_S),
+        "MMREC_UPLOAD_SWEEP_S": "2",
+    }
     try:
         proc, url = start_app(served_catalog, log=log, env=env)
     except RuntimeError as e:

@@ -134,6 +134,18 @@ def test_a_two_hour_voice_upload_is_refused_at_once(base, tmp_path):
     assert not Path(path).exists()
 
 
+def test_an_upload_never_used_is_swept_once_stale(base, served_app):
+    from conftest import UPLOAD_MAX_AGE_S
+
+    photo = next(p for p in sorted((served_app.catalog / "images").iterdir()) if p.suffix.lower() in (".jpg", ".png"))
+    path = Path(upload(base, photo))
+    assert path.is_file()
+    deadline = time.monotonic() + UPLOAD_MAX_AGE_S + 15
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(1)
+    assert not path.exists(), "a stale upload was kept"
+
+
 def test_an_upload_one_byte_over_the_limit_is_refused_at_upload(base, served_app, tmp_path):
     from mmrec.ui import WebLimits
 
