@@ -157,4 +157,6 @@ def check_no_leak(utterance: str, item: Item, distinctive: set[str]) -> None:
 
 
 def _word(value: str) -> str:
+    """An attribute value as a shopper types it: without ™/®, lower-cased unless it is a brand (LumaTech)."""
+    value = re.sub(r"[™®©]", "", value).strip()
     return value if any(c.isupper() for c in value[1:]) else value.lower()
