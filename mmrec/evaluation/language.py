@@ -10,9 +10,8 @@ from __future__ import annotations
 import math
 import re
 
-from ..catalog import Item
+from ..catalog import Catalog, Item
 from ..understanding.vocabulary import Vocabulary, tokenize
-from .relevance import base_name
 
 TYPE_NOUNS: dict[str, tuple[str, ...]] = {
     "tees": ("tee", "t-shirt", "tee shirt"),
@@ -85,6 +84,12 @@ CHEAPER = ("Something cheaper, please.", "Those are too expensive.", "Can you sh
 BUDGETS = ("under ${p}", "for less than ${p}", "at most ${p}")
 STOPWORDS = {"the", "and", "for", "with", "set", "of", "a", "an", "in", "on", "to", "it", "my", "you"}
 _ID_PART = re.compile(r"[a-z]*\d[a-z0-9]*")
+_COLOUR_SUFFIX = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def base_name(item: Item) -> str:
+    """The item's name without its ' (Colour)' suffix."""
+    return _COLOUR_SUFFIX.sub("", item.name) if item.color else item.name
 
 
 def type_phrases(item: Item) -> tuple[str, ...]:
@@ -134,11 +139,18 @@ def article(first_word: str, noun: str) -> str:
     return "an" if first_word[0] in "aeiou" else "a"
 
 
-def distinctive_words(item: Item, vocabulary: Vocabulary) -> set[str]:
+def generic_words(catalog: Catalog) -> frozenset[str]:
+    """Stems of every word the catalog uses for a category (any level), colour or attribute value, and of
+    the everyday type nouns above ("scarf" for Scarves)."""
+    vocabulary = Vocabulary.from_catalog(catalog)
+    paths = {part for item in catalog for c in item.categories for part in c.split("/")}
+    nouns = {noun for table in (TYPE_NOUNS, STYLE_NOUNS) for nouns in table.values() for noun in nouns}
+    terms = (*paths, *vocabulary.colors, *vocabulary.attributes, *nouns)
+    return frozenset(t.stem for term in terms for t in tokenize(term))
+
+
+def distinctive_words(item: Item, generic: frozenset[str]) -> set[str]:
     """Stems of the item's name words that describe no category, colour or attribute: what identifies it."""
-    generic = {
-        t.stem for term in (*vocabulary.categories, *vocabulary.colors, *vocabulary.attributes) for t in tokenize(term)
-    }
     return {
         t.stem
         for t in tokenize(base_name(item))

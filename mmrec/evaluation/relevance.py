@@ -6,21 +6,14 @@ an item of the same leaf category and colour, else 0. Every field used here is v
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from ..catalog import Item
 from ..engine import Engine
+from .language import base_name, generic_words
 
-_COLOUR_SUFFIX = re.compile(r"\s*\([^()]*\)\s*$")
 GROUP_FIELDS = ("parent_sku", "group")
 """Catalog fields naming the product an item is a colour variant of (Luma: parent_sku; demo: group)."""
-
-
-def base_name(item: Item) -> str:
-    """The item's name without its ' (Colour)' suffix."""
-    return _COLOUR_SUFFIX.sub("", item.name) if item.color else item.name
 
 
 def product_of(item: Item) -> str:
@@ -43,6 +36,7 @@ class CatalogView:
         self.colours = np.array([item.color or "" for item in catalog], dtype=object)
         self.prices = np.array([item.price if item.price else np.nan for item in catalog], dtype=float)
         self.text_vectors = engine.modalities["text"].index.vectors
+        self.generic_words = generic_words(catalog)
 
     def row(self, item_id: str) -> int:
         return self.engine.catalog.position(item_id)

@@ -47,7 +47,7 @@ class Shopper:
     def __post_init__(self) -> None:
         self.item: Item = self.view.engine.catalog[self.target]
         self.facts = lang.facts_of(self.item)
-        self.distinctive = lang.distinctive_words(self.item, self.view.engine.vocabulary)
+        self.distinctive = lang.distinctive_words(self.item, self.view.generic_words)
         self.noun = self._pick(lang.type_phrases(self.item))
         self.gender = lang.gender_of(self.item)
 
