@@ -4,6 +4,7 @@ table, a JSON file and a PNG of success@10 per turn."""
 from __future__ import annotations
 
 import json
+import warnings
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -204,12 +205,17 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
     )
 
 
-def plot(summary: dict[str, Any], path: Path) -> None:
-    """success@10 per turn per arm, with 95% bands, and the random baseline."""
-    import matplotlib
+def plot(summary: dict[str, Any], path: Path) -> bool:
+    """success@10 per turn per arm, with 95% bands, and the random baseline; False (and a warning) when
+    matplotlib is not installed."""
+    try:
+        import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        warnings.warn("matplotlib is not installed: the evaluation writes no plot", stacklevel=2)
+        return False
 
     fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
     for name, a in summary["arms"].items():
@@ -230,13 +236,15 @@ def plot(summary: dict[str, Any], path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
+    return True
 
 
 def write(summary: dict[str, Any], out: Path) -> dict[str, Path]:
-    """summary.json, report.md and success_at_10.png in ``out``."""
+    """summary.json, report.md and (with matplotlib) success_at_10.png in ``out``; the paths written."""
     out.mkdir(parents=True, exist_ok=True)
-    paths = {"json": out / "summary.json", "markdown": out / "report.md", "plot": out / "success_at_10.png"}
+    paths = {"json": out / "summary.json", "markdown": out / "report.md"}
     paths["json"].write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
     paths["markdown"].write_text(markdown(summary))
-    plot(summary, paths["plot"])
+    if plot(summary, out / "success_at_10.png"):
+        paths["plot"] = out / "success_at_10.png"
     return paths
