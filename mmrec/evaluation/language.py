@@ -46,6 +46,7 @@ STYLE_NOUNS = {
     "tote": ("tote bag", "tote"),
 }
 PLURAL_NOUNS = {"pants", "trousers", "shorts", "sneakers", "trainers", "socks", "sunglasses", "shades"}
+PLURAL_NOUNS |= {"fitness gear", "exercise equipment", "workout equipment"}  # uncountable: "some" too
 GENDERS = {"men": ("for men", "men's"), "women": ("for women", "women's")}
 COLOUR_WORDS = {"gray": ("gray", "grey")}
 FLAGS = {
@@ -114,11 +115,12 @@ def gender_of(item: Item) -> str | None:
 def facts_of(item: Item) -> list[tuple[str, ...]]:
     """Phrase variants for each visible attribute of ``item`` (material, climate, activity, flags, ...)."""
     out: list[tuple[str, ...]] = []
+    nouns = " ".join((*type_phrases(item), item.leaf_category.lower()))
     for key, templates in FACTS.items():
         for value in list(item.attributes.get(key) or ())[:2]:
             word = _word(str(value))
-            if key == "style" and word.lower() in STYLE_NOUNS:
-                continue
+            if key == "style" and (word.lower() in STYLE_NOUNS or word.lower() in nouns):
+                continue  # the type noun says it already
             if key == "climate" and word in CLIMATES:
                 out.append(CLIMATES[word])
                 continue
@@ -133,7 +135,7 @@ def budget(price: float) -> int:
 
 
 def article(first_word: str, noun: str) -> str:
-    """'some' before a plural noun, else 'a' or 'an' by the first word of the phrase."""
+    """'some' before a plural or uncountable noun, else 'a' or 'an' by the first word of the phrase."""
     if noun in PLURAL_NOUNS:
         return "some"
     return "an" if first_word[0] in "aeiou" else "a"

@@ -30,6 +30,9 @@ class ShopperOptions:
     """Chance that a like or a dislike goes to a random shown item instead of the oracle's choice."""
     negation_rate: float = 0.35
     budget_rate: float = 0.25
+    opening_detail: float = 0.5
+    """Chance that the first description names the colour, and (apart) the gender; 1.0: it names both.
+    What it leaves out, the shopper says at its next text turns."""
 
 
 @dataclass
@@ -43,6 +46,8 @@ class Shopper:
     said: set[int] = field(default_factory=set)
     liked: set[str] = field(default_factory=set)
     text_turns: int = 0
+    untold: set[str] = field(default_factory=set)
+    """'colour' / 'gender' while the shopper has not said them yet."""
 
     def __post_init__(self) -> None:
         self.item: Item = self.view.engine.catalog[self.target]
@@ -50,6 +55,7 @@ class Shopper:
         self.distinctive = lang.distinctive_words(self.item, self.view.generic_words)
         self.noun = self._pick(lang.type_phrases(self.item))
         self.gender = lang.gender_of(self.item)
+        self.untold = {k for k, v in (("colour", self.item.color), ("gender", self.gender)) if v}
 
     # --- text -------------------------------------------------------------------------------------------
     def utterance(self, shown: list[str]) -> str:
@@ -64,17 +70,21 @@ class Shopper:
         if self.options.constraints and self.item.price and self.rng.random() < self.options.budget_rate:
             extras.append(self._pick(lang.BUDGETS).format(p=lang.budget(self.item.price)))
         extra = ", " + " and ".join(e for e in extras if e) if any(extras) else ""
-        text = self._pick(lang.OPENERS).format(np=self._noun_phrase(), extra=extra)
+        tell = {k for k in sorted(self.untold) if self.rng.random() < self.options.opening_detail}
+        text = self._pick(lang.OPENERS).format(np=self._noun_phrase(tell), extra=extra)
         text = text[0].upper() + text[1:]
         negation = self._negation(shown, anywhere=True)
         return f"{text} {negation}" if negation else text
 
     def _follow_up(self, shown: list[str]) -> str:
         parts = []
+        revealing = bool(self.untold)
+        if revealing:  # what the first description left out
+            parts.append(self._pick(lang.REMINDERS[2:]).format(np=self._noun_phrase(set(self.untold))))
         fact = self._new_fact()
         if fact:
             parts.append(self._pick(lang.DETAILS).format(fact=fact))
-        if not fact or self.rng.random() < 0.5:
+        if not revealing and (not fact or self.rng.random() < 0.5):
             colour = self._colour_word()
             reminders = lang.REMINDERS if colour else lang.REMINDERS[2:]
             parts.append(self._pick(reminders).format(colour=colour, np=self._noun_phrase()))
@@ -86,9 +96,11 @@ class Shopper:
                 parts.append(negation)
         return " ".join(parts)
 
-    def _noun_phrase(self) -> str:
-        colour = self._colour_word()
-        gender = self._pick(lang.GENDERS[self.gender]) if self.gender else ""
+    def _noun_phrase(self, tell: set[str] | None = None) -> str:
+        """'a black hoodie for men' with what the shopper has told (plus ``tell``, now told too)."""
+        self.untold -= tell or set()
+        colour = self._colour_word() if self.item.color and "colour" not in self.untold else ""
+        gender = self._pick(lang.GENDERS[self.gender]) if self.gender and "gender" not in self.untold else ""
         noun = self.noun
         front = gender if gender.endswith("'s") else ""
         back = gender if gender and not front else ""
