@@ -39,7 +39,7 @@ def test_short_form_runs_end_to_end_and_fusion_beats_random(demo_engine: Engine,
     fused, random = summary["arms"]["fused"]["within_3"], summary["random"]["within_3"]
     assert fused["n"] == 12 and fused["low"] <= fused["mean"] <= fused["high"]
     assert fused["mean"] >= 0.5 and fused["mean"] > 4 * random
-    assert [c["b"] for c in summary["comparisons"]] == ["text", "photo", "feedback"]
+    assert [c["b"] for c in summary["comparisons"]] == ["text", "photo", "feedback"] * 2
     written = json.loads((tmp_path / "summary.json").read_text())
     assert set(written["arms"]) == {"fused", "text", "photo", "feedback"}
     assert len(written["arms"]["fused"]["per_turn"]["success@10"]) == 4  # turns 0..3

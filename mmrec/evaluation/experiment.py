@@ -49,7 +49,11 @@ def evaluate(
         )
         groups = report.by_arm(episodes)
         names = list(groups)
-        comparisons = [report.compare(groups, a, b).to_dict() for a, b in report.default_pairs(names)]
+        comparisons = [
+            report.compare(groups, a, b, metric).to_dict()
+            for metric in report.PAIRED_METRICS
+            for a, b in report.default_pairs(names)
+        ]
         summary: dict[str, Any] = {
             "catalog": engine.catalog.name,
             "n_items": view.n,

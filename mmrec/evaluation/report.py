@@ -73,13 +73,20 @@ def random_baseline(episodes: list[Episode], grades_of, n_items: int, k: int = 1
     }
 
 
-def compare(groups: dict[str, list[Episode]], a: str, b: str, k: int = 10) -> Comparison:
-    """Paired bootstrap of success@10 within 3 turns, A minus B, on the shoppers both arms met."""
+PAIRED_METRICS = {
+    f"success@10 within {WITHIN} turns": lambda e: metrics.hit_within(e.ranks, WITHIN),
+    f"MRR@10 at turn {WITHIN}": lambda e: metrics.reciprocal_rank(e.ranks[WITHIN]),
+}
+"""Per-shopper values the arms are compared on: the headline, and a finer one that sees rank changes."""
+
+
+def compare(groups: dict[str, list[Episode]], a: str, b: str, metric: str) -> Comparison:
+    """Paired bootstrap of ``metric`` (a key of PAIRED_METRICS), A minus B, on the shoppers both arms met."""
     ea, eb = {e.key: e for e in groups[a]}, {e.key: e for e in groups[b]}
     keys = sorted(set(ea) & set(eb))
-    va = np.array([metrics.hit_within(ea[key].ranks, WITHIN, k) for key in keys])
-    vb = np.array([metrics.hit_within(eb[key].ranks, WITHIN, k) for key in keys])
-    return paired_bootstrap(va, vb, names=(a, b), metric=f"success@10 within {WITHIN} turns")
+    value = PAIRED_METRICS[metric]
+    va, vb = np.array([value(ea[key]) for key in keys]), np.array([value(eb[key]) for key in keys])
+    return paired_bootstrap(va, vb, names=(a, b), metric=metric)
 
 
 def default_pairs(arms: list[str], reference: str = "fused") -> list[tuple[str, str]]:
@@ -190,7 +197,15 @@ def acceptance(summary: dict[str, Any], fused: str = "fused", target: float = 0.
     singles = {a: arms[a][f"within_{WITHIN}"]["mean"] for a in SINGLE_MODALITIES if a in arms}
     if singles:
         best = max(singles, key=lambda a: singles[a])
-        verdict = next((c["verdict"] for c in summary["comparisons"] if {c["a"], c["b"]} == {fused, best}), "")
+        headline = next(iter(PAIRED_METRICS))
+        verdict = next(
+            (
+                c["verdict"]
+                for c in summary["comparisons"]
+                if {c["a"], c["b"]} == {fused, best} and c["metric"] == headline
+            ),
+            "",
+        )
         met = w["mean"] >= singles[best] or "no clear difference" in verdict
         out.append(
             f"best single modality: {best} ({singles[best]:.3f}); fusion at least as good: "

@@ -47,11 +47,6 @@ class Episode:
     def key(self) -> tuple[int, int]:
         return self.seed, self.shopper
 
-    def summary(self) -> dict[str, Any]:
-        return {
-            k: getattr(self, k) for k in ("arm", "seed", "shopper", "target", "ranks", "ndcg", "diversity", "errors")
-        }
-
 
 def pick_targets(view: CatalogView, seed: int, n: int, *, need_image: bool) -> list[int]:
     """``n`` target rows for ``seed``, without repeats until the eligible items run out."""
