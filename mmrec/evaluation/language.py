@@ -65,7 +65,7 @@ FACTS = {
     "activity": ("for {v}", "good for {v}"),
     "pattern": ("with a {v} pattern",),
     "style": ("in a {v} style",),
-    "features": ("with a {v}",),
+    "features": ("with a {v}",),  # adjectives among them ("Waterproof", "Lightweight") are said as they are
     "strap": ("with a {v} strap",),
 }
 CLIMATES = {"all-weather": ("for any weather", "for all weather"), "indoor": ("for indoors", "for indoor use")}
@@ -121,6 +121,9 @@ def facts_of(item: Item) -> list[tuple[str, ...]]:
             word = _word(str(value))
             if key == "style" and (word.lower() in STYLE_NOUNS or word.lower() in nouns):
                 continue  # the type noun says it already
+            if key == "features" and word.endswith(("proof", "weight", "able")):
+                out.append((word,))
+                continue
             if key == "climate" and word in CLIMATES:
                 out.append(CLIMATES[word])
                 continue

@@ -1,7 +1,9 @@
 """What a shopper could see of the catalog: product groups, leaf categories, colours, and graded relevance.
 
 Graded relevance of an item to a target: 2 for the target, 1 for the same product in another colour or
-an item of the same leaf category and colour, else 0. Every field used here is visible on a product page.
+an item of the same leaf category and colour, else 0. A leaf is a node of the category tree, so a men's
+tee (Men/Tops/Tees) and a women's tee (Women/Tops/Tees) are in different leaves. Every field used here is
+visible on a product page.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ class CatalogView:
         self.engine = engine
         self.n = len(catalog)
         self.products = np.array([product_of(item) for item in catalog], dtype=object)
-        self.leaves = np.array([item.leaf_category for item in catalog], dtype=object)
+        self.leaves = np.array([item.category for item in catalog], dtype=object)
+        """The main category path of each item: its leaf node."""
         self.colours = np.array([item.color or "" for item in catalog], dtype=object)
         self.prices = np.array([item.price if item.price else np.nan for item in catalog], dtype=float)
         self.text_vectors = engine.modalities["text"].index.vectors
