@@ -232,13 +232,23 @@ def plot(summary: dict[str, Any], path: Path) -> bool:
         warnings.warn("matplotlib is not installed: the evaluation writes no plot", stacklevel=2)
         return False
 
-    fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
-    for name, a in summary["arms"].items():
+    fig, ax = plt.subplots(figsize=(10, 5), dpi=110)
+    markers = "osD^v<>ph*"
+    for i, (name, a) in enumerate(summary["arms"].items()):
         est = a["per_turn"]["success@10"]
         t = np.arange(len(est))
         mean = np.array([e["mean"] for e in est])
-        ax.plot(t, mean, marker="o", label=f"{name} (n={a['n']})")
-        ax.fill_between(t, [e["low"] for e in est], [e["high"] for e in est], alpha=0.15)
+        main = name == "fused"  # the fused default on top, thicker
+        (line,) = ax.plot(
+            t,
+            mean,
+            marker=markers[i % len(markers)],
+            lw=3 if main else 1.3,
+            zorder=3 if main else 2,
+            color=f"C{i % 10}",
+            label=f"{name} (n={a['n']})",
+        )
+        ax.fill_between(t, [e["low"] for e in est], [e["high"] for e in est], color=line.get_color(), alpha=0.12)
     ax.axhline(summary["random"]["success@10"], color="gray", linestyle="--", label="random (k/N)")
     ax.set(
         xlabel="turn (0 = first list)",
@@ -246,7 +256,7 @@ def plot(summary: dict[str, Any], path: Path) -> bool:
         ylim=(0, 1.02),
         title=f"success@10 per turn — {summary['catalog']}",
     )
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(path)
