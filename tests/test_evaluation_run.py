@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from mmrec.engine import Engine
+from mmrec.errors import MMRecError
 from mmrec.evaluation import evaluate, get_arm
 from mmrec.evaluation.relevance import CatalogView
 from mmrec.evaluation.runner import pick_targets, run_episode
@@ -78,11 +79,16 @@ def test_same_seed_gives_the_same_utterances_and_metrics(demo_engine: Engine):
     assert said == [[ev.get("text") for r in e.log for ev in r["events"]] for e in second]
 
 
+def test_fewer_turns_than_the_headline_needs_is_refused(demo_engine: Engine):
+    with pytest.raises(MMRecError, match="at least 3"):
+        evaluate(demo_engine, [get_arm("text")], seeds=[0], shoppers=1, turns=2)
+
+
 @pytest.mark.slow
 def test_voice_arm_goes_through_whisper(demo_catalog_dir: Path, cache_root: Path, one_thread, tmp_path: Path):
     engine = Engine.load(demo_catalog_dir, image=False, speech=True, cache_dir=cache_root)
-    summary = evaluate(engine, [get_arm("voice")], seeds=[0], shoppers=3, turns=2, out=tmp_path, failures=0)
+    summary = evaluate(engine, [get_arm("voice")], seeds=[0], shoppers=3, turns=3, out=tmp_path, failures=0)
     assert summary["arms"]["voice"]["errors"] == 0
     voiced = [ev for line in (tmp_path / "turns.jsonl").read_text().splitlines() for ev in json.loads(line)["events"]]
-    assert len(voiced) == 6 and all(ev["type"] == "voice" and ev["understood"]["transcript"] for ev in voiced)
+    assert len(voiced) == 9 and all(ev["type"] == "voice" and ev["understood"]["transcript"] for ev in voiced)
     assert summary["arms"]["voice"]["within_3"]["mean"] > summary["random"]["within_3"]

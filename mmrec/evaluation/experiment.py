@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import Engine
+from ..errors import MMRecError
 from . import metrics, report
 from .arms import Arm
 from .relevance import CatalogView
@@ -30,6 +31,10 @@ def evaluate(
 ) -> dict[str, Any]:
     """Run ``arms`` over the same seeded shoppers and return the summary; with ``out``, write the turn log
     (turns.jsonl), summary.json, report.md and success_at_10.png there."""
+    if turns < report.WITHIN:
+        raise MMRecError(
+            f"turns={turns}: at least {report.WITHIN}, the headline is success within {report.WITHIN} turns"
+        )
     view = CatalogView(engine)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
