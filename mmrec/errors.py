@@ -41,3 +41,7 @@ class ImageInputError(InputError):
 
 class ModelUnavailableError(MMRecError):
     """A model is not loaded (weights missing, dependency absent); the message says why."""
+
+
+class ConfigError(MMRecError):
+    """A recommender config or registry name is invalid; the message lists the valid choices."""
