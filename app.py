@@ -15,6 +15,7 @@ from pathlib import Path
 from mmrec.config import setting
 from mmrec.engine import Engine
 from mmrec.errors import ModelUnavailableError
+from mmrec.runtime_settings import RuntimeSettings
 from mmrec.ui import build_app, launch
 
 DEMO_CATALOG = Path(__file__).resolve().parent / "assets" / "demo_catalog"
@@ -31,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--top", type=int, default=10, help="items per ranked list (default 10)")
     args = parser.parse_args(argv)
-    engine = Engine.load(args.catalog, progress=True)
+    engine = Engine.load(args.catalog, settings=RuntimeSettings.from_env(), progress=True)
     if engine.transcriber is not None:  # load Whisper now, not on the first voice rating
         try:
             engine.transcriber.load()
