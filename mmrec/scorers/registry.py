@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any
 
 from ..errors import ConfigError
 from ..item_store import ItemStore
 from .base import Scorer
 
-if TYPE_CHECKING:
-    from ..recommender_config import RecommenderConfig
-
-ScorerFactory = Callable[[ItemStore, "RecommenderConfig"], Scorer | None]
-"""Builds a scorer over a store, or returns None when the store lacks what it needs (e.g. photos)."""
+ScorerFactory = Callable[[ItemStore, Any], Scorer | None]
+"""Builds a scorer over a store under a :class:`~mmrec.recommender_config.RecommenderConfig` (typed
+``Any`` here so the registry need not import the config, which validates names against it), or
+returns None when the store lacks what it needs (e.g. photos)."""
 
 _SCORERS: dict[str, ScorerFactory] = {}
 
@@ -35,13 +34,13 @@ def available_scorers() -> list[str]:
     return list(_SCORERS)
 
 
-def build_scorer(name: str, store: ItemStore, config: RecommenderConfig) -> Scorer | None:
+def build_scorer(name: str, store: ItemStore, config: Any) -> Scorer | None:
     """The scorer ``name`` over ``store``; ConfigError listing the valid names if unknown."""
     if name not in _SCORERS:
         raise ConfigError(f"unknown scorer {name!r}; valid scorers: {', '.join(_SCORERS)}")
     return _SCORERS[name](store, config)
 
 
-def build_scorers(store: ItemStore, config: RecommenderConfig) -> list[Scorer]:
+def build_scorers(store: ItemStore, config: Any) -> list[Scorer]:
     """Every registered scorer the store can feed, in fusion order."""
     return [s for s in (build_scorer(name, store, config) for name in _SCORERS) if s is not None]
