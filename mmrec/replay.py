@@ -108,6 +108,8 @@ def _compare(session_id: str, recorded: Turn, replayed: Turn, note: str) -> Turn
     if (recorded.error is None) != (replayed.error is None):
         what = replayed.error or "it ranked"
         return TurnDiff(session_id, recorded.turn, False, note=note or f"recorded error {recorded.error!r}, now {what}")
+    if recorded.error is not None:
+        return TurnDiff(session_id, recorded.turn, True, note=note or "not applied, as recorded")
     before = [r.id for r in recorded.ranked]
     after = [r.id for r in replayed.ranked]
     scores_before = {r.id: r.score for r in recorded.ranked}
