@@ -13,12 +13,16 @@ from typing import Any
 TEXT_FIELDS = ("text", "sentiment", "label", "rating", "intent", "wants", "avoids", "query_text", "polarity")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Interpretation(Mapping[str, Any]):
-    """One interaction as understood. Fields that do not apply to its ``action`` are None."""
+    """One interaction as understood. Fields that do not apply to its ``action`` are None.
+
+    Equality is the mapping's: an interpretation equals another, or a dict, with the same JSON form.
+    """
 
     action: str
-    """``review``, ``voice``, ``like``, ``dislike``, ``photo`` or ``reset``."""
+    """What it did to the profile: ``review`` (typed, or spoken: then ``transcript`` is set), ``like``,
+    ``dislike``, ``photo`` or ``reset``."""
     item: str | None = None
     """The item the interaction was about."""
     name: str | None = None
@@ -50,7 +54,7 @@ class Interpretation(Mapping[str, Any]):
             value = getattr(self, f.name)
             if (f.name in TEXT_FIELDS and self.text is not None) or value not in (None, (), {}):
                 out[f.name] = list(value) if isinstance(value, tuple) else value
-        if self.action in ("review", "voice"):
+        if self.action == "review":
             out["filters"] = dict(self.filters)
         return out
 

@@ -225,7 +225,7 @@ class Session:
                 if vector is not None:
                     self.profile.add(modality, vector, weight, source, item=self.engine.catalog[row].id)
 
-    def _review(self, text: str, item_id: str | None, action: str = "review") -> Interpretation:
+    def _review(self, text: str, item_id: str | None) -> Interpretation:
         rules = self.config.feedback
         row = self.engine.catalog.position(item_id) if item_id else None
         u = understand(text, self.engine.vocabulary, sentiment=self.engine.sentiment_of)
@@ -256,7 +256,7 @@ class Session:
         filters = self._resolve_relative_price(u.filters, row)
         self.profile.filters = self.profile.filters.merged(filters)
         return Interpretation(
-            action,
+            "review",
             item=item_id or None,
             weight=round(weight, 3),
             text=u.text,
@@ -280,7 +280,7 @@ class Session:
         transcript = self.engine.transcriber.transcribe(audio)
         if transcript.no_speech or not transcript.text.strip():
             raise AudioInputError("no speech heard in the recording; try again, closer to the microphone")
-        understood = self._review(transcript.text, item_id, action="voice")
+        understood = self._review(transcript.text, item_id)  # a spoken review reads as the same words typed
         return replace(understood, transcript=transcript.text, speech=transcript.to_dict())
 
     def _photo(self, image: Any, polarity: str) -> Interpretation:
