@@ -18,6 +18,7 @@ from mmrec.cli import report_catalog_issues
 from mmrec.config import setting
 from mmrec.engine import Engine
 from mmrec.errors import ModelUnavailableError
+from mmrec.runtime_settings import RuntimeSettings
 from mmrec.ui import WebLimits, WebPolicy, serve, web
 
 DEMO_CATALOG = Path(__file__).resolve().parent / "assets" / "demo_catalog"
@@ -38,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         limits = WebLimits.from_settings()
     except ValueError as e:
         parser.error(str(e))
-    engine = Engine.load(args.catalog, progress=True)
+    engine = Engine.load(args.catalog, settings=RuntimeSettings.from_env(), progress=True)
     report_catalog_issues(engine.catalog)
     if engine.transcriber is not None:  # load Whisper now, not on the first voice rating
         try:

@@ -1,7 +1,9 @@
 """Command line: ``python -m mmrec session --catalog DIR [--top K]`` and friends.
 
 ``session`` reads one JSON interaction per stdin line and writes one JSON answer per line to stdout
-(see :mod:`mmrec.events` for the contract); progress and warnings go to stderr.
+(see :mod:`mmrec.events` for the contract); progress and warnings go to stderr. ``--log FILE`` also
+appends every turn's record (:mod:`mmrec.turn`) to FILE. ``config show`` prints the effective
+recommender config; ``replay LOG.jsonl`` re-runs recorded sessions and reports how each list differs.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from .catalog import Catalog
 from .engine import Engine
 from .errors import MMRecError
 from .events import MAX_LINE_BYTES
-from .ranking import FusionWeights
+from .media import MediaFolder
+from .recommender_config import load_config
+from .runtime_settings import RuntimeSettings
 from .session import Session
 
 DEMO_CATALOG = Path(__file__).resolve().parent.parent / "assets" / "demo_catalog"
@@ -30,8 +34,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     session.add_argument(
         "--catalog", type=Path, default=DEMO_CATALOG, help="catalog folder (default: the demo catalog)"
     )
-    session.add_argument("--top", type=int, default=10, help="items per ranked list (default 10)")
-    session.add_argument("--diversity", type=float, default=0.0, help="MMR diversity in [0, 1) (default 0: off)")
+    session.add_argument("--top", type=int, help="items per ranked list (default: the config's, 10)")
+    session.add_argument("--diversity", type=float, help="MMR diversity in [0, 1) (default: the config's, 0 = off)")
+    session.add_argument("--config", type=Path, help="recommender config JSON (default: the shipped defaults)")
+    session.add_argument("--log", type=Path, help="append each turn's replayable record to this JSON-lines file")
+    session.add_argument("--media", type=Path, help="keep uploaded media here by sha256 (for replay)")
     session.add_argument("--text-model", help="sentence-transformers model name or folder")
     session.add_argument("--no-image", action="store_true", help="do not load the image encoder")
     session.add_argument("--no-speech", action="store_true", help="do not load the speech model")
@@ -39,28 +46,66 @@ def main(argv: Sequence[str] | None = None) -> int:
         "status", help="load the catalog and models; print which encoders are live and the catalog's issues"
     )
     status.add_argument("--catalog", type=Path, default=DEMO_CATALOG)
+    config = commands.add_parser("config", help="show the effective recommender config")
+    config.add_argument("action", choices=["show"])
+    config.add_argument("--config", type=Path, help="config JSON overriding the shipped defaults")
+    replay = commands.add_parser("replay", help="re-run recorded sessions and report how each list differs")
+    replay.add_argument("log", type=Path, help="JSON lines of turn records")
+    replay.add_argument("--config", type=Path, help="rank under this config instead of the recorded one")
+    replay.add_argument("--catalog", type=Path, default=DEMO_CATALOG)
+    replay.add_argument("--media", type=Path, help="media folder the session kept (photos, voice clips)")
     args = parser.parse_args(argv)
+    settings = RuntimeSettings.from_env()  # the only place the CLI reads the environment
 
     try:
+        if args.command == "config":
+            print(load_config(args.config).to_json(), end="")
+            return 0
         if args.command == "status":
-            engine = Engine.load(args.catalog, progress=True)
+            engine = Engine.load(args.catalog, settings=settings, progress=True)
             report_catalog_issues(engine.catalog)
             print(json.dumps(status_report(engine), indent=2, ensure_ascii=False))
             return 0
+        if args.command == "replay":
+            return _replay(args, settings)
+        overrides = {k: v for k, v in (("top_k", args.top), ("diversity", args.diversity)) if v is not None}
+        recommender = load_config(args.config, **overrides)
         engine = Engine.load(
             args.catalog,
-            text_model=args.text_model,
-            image=not args.no_image,
-            speech=not args.no_speech,
+            settings=settings.with_cli(text_model=args.text_model, image=not args.no_image, speech=not args.no_speech),
             progress=sys.stderr.isatty(),
         )
     except MMRecError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     report_catalog_issues(engine.catalog)
-    if not 0 <= args.diversity < 1:
-        parser.error("--diversity must be in [0, 1)")
-    return run_session(Session(engine, top_k=args.top, weights=FusionWeights(), diversity=args.diversity))
+    listeners = (_append_records(args.log),) if args.log else ()
+    return run_session(Session(engine, config=recommender, listeners=listeners, media_dir=args.media))
+
+
+def _append_records(path: Path):
+    """A listener appending each turn's record to ``path`` as one JSON line."""
+
+    def append_record(session: Session, turn) -> None:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(json.dumps(turn.to_record(), ensure_ascii=False) + "\n")
+
+    return append_record
+
+
+def _replay(args: argparse.Namespace, settings: RuntimeSettings) -> int:
+    from .replay import read_records, replay
+
+    records = list(read_records(args.log))
+    config = load_config(args.config) if args.config else None
+    engine = Engine.load(args.catalog, settings=settings, progress=sys.stderr.isatty())
+    media = MediaFolder(args.media) if args.media else None
+    diffs = replay(records, engine, config=config, media=media)
+    for diff in diffs:
+        print(diff.describe())
+    differ = sum(not d.same for d in diffs)
+    print(f"{len(diffs) - differ} of {len(diffs)} turns reproduce the recorded list; {differ} differ")
+    return 0
 
 
 def status_report(engine: Engine) -> dict[str, Any]:

@@ -23,11 +23,12 @@ import numpy as np
 
 from .catalog import Catalog, Item, load_catalog
 from .config import cache_dir as resolve_cache_dir
-from .config import setting
 from .encoders.base import EmbeddingEncoder, Encoder, Status
 from .encoders.text import load_text_encoder
 from .errors import ModelUnavailableError, TooLittleDataError
 from .index import EmbeddingIndex, embed_catalog
+from .item_store import ItemStore
+from .runtime_settings import RuntimeSettings
 from .understanding import SentimentModel, Vocabulary
 
 RECENT_QUERIES = 256
@@ -56,46 +57,47 @@ class Engine:
     ) -> None:
         self.catalog = catalog
         self.modalities = modalities
+        self.store = ItemStore(catalog, {name: m.index for name, m in modalities.items()})
         self.transcriber = transcriber
         self.vocabulary = Vocabulary.from_catalog(catalog)
         self.sentiment = SentimentModel(modalities["text"].encoder, cache_root=cache_root)
         self._recent_queries: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self.unavailable = dict(unavailable or {})
-        self.prices = np.array([item.price if item.price is not None else np.nan for item in catalog])
-        self.prior, self.prior_note = _rating_prior(catalog)
-        self.colors = np.array([(item.color or "").lower() for item in catalog], dtype=object)
-        self._item_terms = [_terms_of(item) for item in catalog]
-        self._item_leaves = [{c.rsplit("/", 1)[-1] for c in item.categories} for item in catalog]
-        self._masks: dict[tuple[str, str], np.ndarray] = {}
 
     @classmethod
     def load(
         cls,
         catalog: str | Path | Catalog,
         *,
+        settings: RuntimeSettings | None = None,
         text_model: str | None = None,
         image: bool = True,
         speech: bool = True,
         cache_dir: str | Path | None = None,
         progress: bool = False,
     ) -> Engine:
-        """Load the catalog and every encoder, and embed the catalog (cached on disk)."""
+        """Load the catalog and every encoder, and embed the catalog (cached on disk).
+
+        ``settings`` (default: :meth:`RuntimeSettings.from_env`, read once here) say which models run;
+        ``text_model``, ``image=False``, ``speech=False`` and ``cache_dir`` override them.
+        """
+        settings = (settings or RuntimeSettings.from_env()).with_cli(text_model=text_model, image=image, speech=speech)
         if not isinstance(catalog, Catalog):
             catalog = load_catalog(catalog)
-        root = resolve_cache_dir(cache_dir)
-        text = load_text_encoder(text_model)
+        root = resolve_cache_dir(cache_dir or settings.cache_dir)
+        text = load_text_encoder(settings.text_model)
         text_vectors, present = embed_catalog(catalog, text, Item.text, cache_root=root, progress=progress)
         modalities = {"text": Modality("text", EmbeddingIndex(text_vectors, present, model=text.name), text)}
         unavailable: dict[str, Status] = {}
-        if image and setting("image", "on") != "off":
-            modalities.update(_image_modalities(catalog, root, progress, unavailable))
+        if settings.image:
+            modalities.update(_image_modalities(catalog, root, progress, unavailable, settings))
         else:
             unavailable["image"] = Status(False, "-", "photo input is switched off")
         transcriber = None
-        if speech and setting("speech", "on") != "off":
+        if settings.speech:
             from .encoders.speech import load_transcriber
 
-            transcriber = load_transcriber()
+            transcriber = load_transcriber(settings.whisper_backend, _whisper_model(settings))
         else:
             unavailable["speech"] = Status(False, "-", "voice input is switched off")
         engine = cls(catalog, modalities, transcriber=transcriber, unavailable=unavailable, cache_root=root)
@@ -129,30 +131,32 @@ class Engine:
         return self.sentiment.score(text, self.encode("text", text))
 
     def item_vector(self, modality: str, row: int) -> np.ndarray | None:
-        index = self.modalities[modality].index
-        return index.vectors[row] if index.present[row] else None
+        """Item ``row``'s vector in ``modality``, or None (see :meth:`ItemStore.item_vector`)."""
+        return self.store.item_vector(modality, row)
 
-    def term_mask(self, term: str) -> np.ndarray:
-        """Which items a vocabulary term (category, colour, attribute word) describes."""
-        return self._mask("term", term.lower(), self._item_terms)
+    def encoder_versions(self) -> dict[str, str]:
+        """Space (and ``speech``) -> the model that runs it, for turn records."""
+        out = {name: m.encoder.name for name, m in self.modalities.items()}
+        if self.transcriber is not None:
+            out["speech"] = self.transcriber.name
+        return out
 
-    def category_mask(self, leaf: str) -> np.ndarray:
-        """Which items list ``leaf`` as the last level of any of their categories."""
-        return self._mask("leaf", leaf, self._item_leaves)
 
-    def _mask(self, kind: str, key: str, sets: list[set[str]]) -> np.ndarray:
-        if (kind, key) not in self._masks:
-            self._masks[kind, key] = np.array([key in s for s in sets], dtype=bool)
-        return self._masks[kind, key]
+def _whisper_model(settings: RuntimeSettings) -> str | None:
+    if settings.whisper_backend == "openai-whisper":
+        return settings.openai_whisper_model
+    return settings.whisper_model
 
 
 def _image_modalities(
-    catalog: Catalog, root: Path, progress: bool, unavailable: dict[str, Status]
+    catalog: Catalog, root: Path, progress: bool, unavailable: dict[str, Status], settings: RuntimeSettings
 ) -> dict[str, Modality]:
     from .encoders.image import load_image_encoders
     from .encoders.visual import VisualFeatureEncoder
 
-    image_encoder, clip_text = load_image_encoders()
+    image_encoder, clip_text = load_image_encoders(
+        clip=settings.clip, clip_model=settings.clip_model, clip_pretrained=settings.clip_pretrained
+    )
     try:
         vectors, present = embed_catalog(
             catalog,
@@ -197,25 +201,3 @@ def _fit_to_categories(
     projected = np.zeros((len(vectors), projection.dim), dtype=np.float32)
     projected[present] = projection.apply(vectors[present])
     return ProjectedVisualEncoder(encoder, projection), projected
-
-
-def _terms_of(item: Item) -> set[str]:
-    words = {w.lower() for w in item.attribute_words()}
-    if item.color:
-        words.add(item.color.lower())
-    words.update(c.rsplit("/", 1)[-1].lower() for c in item.categories)
-    return words
-
-
-def _rating_prior(catalog: Catalog) -> tuple[np.ndarray, list[str]]:
-    """Per item: a damped mean customer rating mapped to [-1, 1], and a note like '4.5★ (6 reviews)'."""
-    sums = np.zeros(len(catalog))
-    counts = np.zeros(len(catalog))
-    for review in catalog.reviews:
-        for item_id in review.item_ids:
-            row = catalog.position(item_id)
-            sums[row] += review.rating
-            counts[row] += 1
-    damped = (sums + 3.0 * 2) / (counts + 2)  # two phantom 3-star reviews
-    notes = [f"{s / c:.1f}★ from {int(c)} review{'s' if c > 1 else ''}" if c else "" for s, c in zip(sums, counts)]
-    return (damped - 3.0) / 2.0, notes

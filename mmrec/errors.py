@@ -53,3 +53,7 @@ class MediaAccessError(InputError):
 
 class StudyError(MMRecError):
     """A study file, study database or participant request cannot be used; the message says why."""
+
+
+class ConfigError(MMRecError):
+    """A recommender config or registry name is invalid; the message lists the valid choices."""

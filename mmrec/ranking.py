@@ -1,40 +1,28 @@
-"""Fusion and ranking: per-modality scores, weighted late fusion, filters, optional MMR diversity.
+"""Fusion and ranking over an item store: scorers' raw scores, weighted in one place, filters, MMR.
 
-Every modality's score is centred on the catalog mean (so a contribution says "above or below a
-typical item") and multiplied by its fusion weight; an item's score is the sum of its
-contributions, which are reported per item. With ``diversity > 0`` the list is re-ranked by maximal
-marginal relevance; the reported score is then the MMR value (non-increasing down the list) and the
-redundancy penalty is reported as the ``diversity`` contribution.
+Every scorer returns raw per-item scores about zero for a typical item; the fused score is the sum
+of each raw score times its fusion weight from the :class:`~mmrec.recommender_config.RecommenderConfig`.
+Each listed item carries both: ``features`` (the raw score of every scorer, the feature vector a
+learned fusion would read) and ``contributions`` (the weighted scores of the scorers that had
+evidence this turn). With ``diversity > 0`` the list is re-ranked by maximal marginal relevance; the
+reported score is then the MMR value (non-increasing down the list) and the redundancy penalty is
+reported as the ``diversity`` contribution.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from .engine import Engine
 from .explain import explain
-from .index import APPROXIMATE_ABOVE, EmbeddingIndex
+from .index import APPROXIMATE_ABOVE
+from .item_store import ItemStore
 from .profile import Profile
-
-CANDIDATES_PER_MODALITY = 2000
-NEAR_DUPLICATE_QUANTILE = 0.97
-
-
-@dataclass(frozen=True)
-class FusionWeights:
-    """How much each modality counts in the fused score."""
-
-    text: float = 1.0
-    image: float = 0.8
-    clip_text: float = 0.6
-    attributes: float = 0.5
-    prior: float = 0.1
-
-    def of(self, modality: str) -> float:
-        return float(getattr(self, modality, 0.0))
+from .profile_summary import ProfileSummary
+from .recommender_config import RecommenderConfig, default_config
+from .scorers import Scorer, build_scorers
 
 
 @dataclass(frozen=True)
@@ -45,8 +33,11 @@ class RankedItem:
     score: float
     contributions: dict[str, float]
     reason: str
+    features: dict[str, float] = field(default_factory=dict)
+    """Raw (unweighted) score of every scorer, including those without evidence this turn (0)."""
 
     def to_dict(self) -> dict[str, Any]:
+        """The contract's form of the row (rounded; no features)."""
         return {
             "id": self.id,
             "score": round(self.score, 4),
@@ -54,104 +45,89 @@ class RankedItem:
             "reason": self.reason,
         }
 
+    def to_record(self) -> dict[str, Any]:
+        """The full-precision form a turn record keeps (see :mod:`mmrec.turn_record`)."""
+        return {
+            "id": self.id,
+            "score": self.score,
+            "features": dict(self.features),
+            "contributions": dict(self.contributions),
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> RankedItem:
+        return cls(
+            id=record["id"],
+            score=float(record["score"]),
+            contributions={k: float(v) for k, v in record.get("contributions", {}).items()},
+            reason=record.get("reason", ""),
+            features={k: float(v) for k, v in record.get("features", {}).items()},
+        )
+
 
 def rank(
-    engine: Engine,
-    profile: Profile,
+    store: ItemStore,
+    profile: ProfileSummary | Profile,
+    config: RecommenderConfig | None = None,
     *,
-    k: int = 10,
-    weights: FusionWeights = FusionWeights(),
-    diversity: float = 0.0,
-    spread: bool = False,
+    k: int | None = None,
+    spread: bool | None = None,
+    scorers: list[Scorer] | None = None,
 ) -> list[RankedItem]:
-    """The ``k`` best items for ``profile``, best first, each with contributions and a reason."""
-    rows = _candidate_rows(engine, profile)
-    parts = _contributions(engine, profile, rows, weights)
-    total = np.sum(list(parts.values()), axis=0)
-    keep = _allowed(engine, profile, rows)
-    rows, total = rows[keep], total[keep]
-    parts = {m: c[keep] for m, c in parts.items()}
-    if diversity > 0:
-        picked, scores, penalties = _mmr(engine, rows, total, k, diversity)
-        parts = {m: (1 - diversity) * c for m, c in parts.items()}
+    """The ``k`` (default ``config.top_k``) best items for ``profile``, best first, with features,
+    contributions and a reason. ``spread`` (default: when the profile is empty) takes the list
+    round-robin over leaf categories. Pass ``scorers`` built once per store to skip rebuilding them."""
+    config = config or default_config()
+    summary = profile if isinstance(profile, ProfileSummary) else ProfileSummary.of(profile)
+    scorers = build_scorers(store, config) if scorers is None else scorers
+    k = config.top_k if k is None else k
+    spread = summary.empty if spread is None else spread
+    rows = _candidate_rows(store, summary, scorers, config.candidates_per_space)
+    # Score before filtering: a rejected item's near-duplicate threshold is a quantile of all candidates.
+    keep = _allowed(store, summary, rows)
+    features = {s.name: s.score(summary, rows) for s in scorers}
+    if not keep.all():
+        features = {name: f[keep] for name, f in features.items()}
+        rows = rows[keep]
+    active = [s for s in scorers if s.active(summary)]
+    parts = {s.name: config.weight(s.name) * features[s.name] for s in active}
+    total = np.sum(list(parts.values()), axis=0) if parts else np.zeros(len(rows), dtype=np.float32)
+    if config.diversity > 0:
+        picked, scores, penalties = _mmr(store, rows, total, k, config)
+        parts = {m: (1 - config.diversity) * c for m, c in parts.items()}
         parts["diversity"] = np.zeros(len(rows))
         parts["diversity"][picked] = -penalties
     else:
-        picked = _spread(engine, rows, total, k) if spread else _top(total, k)
+        picked = _spread(store, rows, total, k) if spread else _top(total, k)
         scores = total[picked]
     out = []
-    for pos, score in zip(picked, scores):
+    for pos, score in zip(picked.tolist(), scores.tolist()):
         row = int(rows[pos])
         contributions = {m: float(c[pos]) for m, c in parts.items()}
+        reason = ""
+        if config.explanations:
+            reasons = [r for s in active for r in s.reasons(summary, row, contributions[s.name])]
+            reason = explain(reasons, profile_empty=summary.empty, diversity=contributions.get("diversity", 0.0))
         out.append(
             RankedItem(
-                engine.catalog[row].id, float(score), contributions, explain(engine, profile, row, contributions)
+                store.catalog[row].id,
+                float(score),
+                contributions,
+                reason,
+                {name: float(f[pos]) for name, f in features.items()},
             )
         )
     return out
 
 
-def _candidate_rows(engine: Engine, profile: Profile) -> np.ndarray:
-    n = len(engine.catalog)
+def _candidate_rows(store: ItemStore, summary: ProfileSummary, scorers: list[Scorer], per_scorer: int) -> np.ndarray:
+    """Every row for catalogs up to APPROXIMATE_ABOVE items, else the union of what scorers nominate."""
+    n = len(store)
     if n <= APPROXIMATE_ABOVE:
         return np.arange(n)
-    found = [np.argsort(-engine.prior)[:CANDIDATES_PER_MODALITY]]
-    for modality in profile.modalities():
-        pref = profile.partial_preference(modality, lambda s: s.weight > 0)
-        if modality in engine.modalities and pref is not None:
-            found.append(engine.modalities[modality].index.candidates(pref, CANDIDATES_PER_MODALITY))
-    return np.unique(np.concatenate(found))
-
-
-def _contributions(engine: Engine, profile: Profile, rows: np.ndarray, weights: FusionWeights) -> dict[str, np.ndarray]:
-    every = len(rows) == len(engine.catalog)
-    parts: dict[str, np.ndarray] = {}
-    for modality in profile.modalities():
-        if modality not in engine.modalities:
-            continue
-        parts[modality] = weights.of(modality) * _modality_score(
-            engine.modalities[modality].index, profile, modality, rows, every
-        )
-    terms = profile.term_weights()
-    if terms:
-        total = sum(abs(w) for w in terms.values())
-        match = sum(w * engine.term_mask(t)[rows] for t, w in terms.items()) / total
-        parts["attributes"] = weights.attributes * match
-    parts["prior"] = weights.prior * engine.prior[rows]
-    return parts
-
-
-def _modality_score(
-    index: EmbeddingIndex, profile: Profile, modality: str, rows: np.ndarray, every: bool
-) -> np.ndarray:
-    """Similarity to what the user wants, above a typical item's; minus what they rejected.
-
-    A rejected description or photo sinks items by their excess similarity to it, without lifting
-    everything unlike it. A rejected item sinks only its near-duplicates: items more similar to it
-    than NEAR_DUPLICATE_QUANTILE of the catalog, so one disliked jacket does not sink all jackets.
-    All query vectors are scored in one pass over the item matrix.
-    """
-    toward = profile.partial_preference(modality, lambda s: s.weight > 0)
-    away = profile.partial_preference(modality, lambda s: s.weight < 0 and s.item is None)
-    rejected = profile.rejected_items(modality)
-    queries = [q for q in (toward, away) if q is not None] + [signal.vector for signal, _ in rejected]
-    if not queries:
-        return np.zeros(len(rows), dtype=np.float32)
-    sims = index.scores(np.stack(queries, axis=1), None if every else rows)
-    excess = sims - index.mean_vector @ np.stack(queries, axis=1)
-    score = np.zeros(len(rows), dtype=np.float32)
-    column = 0
-    if toward is not None:
-        score += excess[:, column]
-        column += 1
-    if away is not None:
-        score += np.minimum(0.0, excess[:, column])
-        column += 1
-    for offset, (_, share) in enumerate(rejected):
-        item_sims = sims[:, column + offset]
-        floor = float(np.quantile(item_sims, NEAR_DUPLICATE_QUANTILE))
-        score -= share * np.maximum(0.0, item_sims - floor) / max(1e-6, 1.0 - floor)
-    return score * index.present[rows]
+    found = [c for s in scorers if (c := s.candidates(summary, per_scorer)) is not None]
+    return np.unique(np.concatenate(found)) if found else np.arange(n)
 
 
 def _top(values: np.ndarray, k: int) -> np.ndarray:
@@ -162,38 +138,38 @@ def _top(values: np.ndarray, k: int) -> np.ndarray:
     return np.argsort(-values, kind="stable")
 
 
-def _allowed(engine: Engine, profile: Profile, rows: np.ndarray) -> np.ndarray:
+def _allowed(store: ItemStore, summary: ProfileSummary, rows: np.ndarray) -> np.ndarray:
     """Items the hard filters and dislikes let through (vectorised: no per-item Python loop)."""
-    f = profile.filters
+    f = summary.filters
     keep = np.ones(len(rows), dtype=bool)
-    if profile.disliked:
-        keep &= ~np.isin(rows, [engine.catalog.position(i) for i in profile.disliked])
+    if summary.disliked:
+        keep &= ~np.isin(rows, [store.catalog.position(i) for i in summary.disliked])
     if f.is_empty():
         return keep
-    prices = engine.prices[rows]
+    prices = store.prices[rows]
     if f.max_price is not None:
         keep &= ~(prices > f.max_price)
     if f.min_price is not None:
         keep &= ~(prices < f.min_price)
-    colors = engine.colors[rows]
+    colors = store.colors[rows]
     if f.exclude_colors:
         keep &= ~np.isin(colors, [c.lower() for c in f.exclude_colors])
     if f.include_colors:
         keep &= np.isin(colors, [c.lower() for c in f.include_colors])
     for leaf in f.exclude_categories:
-        keep &= ~engine.category_mask(leaf)[rows]
+        keep &= ~store.category_mask(leaf)[rows]
     if f.include_categories:
-        keep &= np.logical_or.reduce([engine.category_mask(leaf)[rows] for leaf in f.include_categories])
+        keep &= np.logical_or.reduce([store.category_mask(leaf)[rows] for leaf in f.include_categories])
     return keep
 
 
-def _spread(engine: Engine, rows: np.ndarray, total: np.ndarray, k: int) -> np.ndarray:
+def _spread(store: ItemStore, rows: np.ndarray, total: np.ndarray, k: int) -> np.ndarray:
     """``k`` positions taken round-robin over leaf categories, each category's best first, then
     ordered by score: a varied list when nothing is known about the user yet."""
     order = np.argsort(-total, kind="stable")
     queues: dict[str, list[int]] = {}
-    for pos in order:
-        queues.setdefault(engine.catalog[int(rows[pos])].leaf_category, []).append(int(pos))
+    for pos in order.tolist():
+        queues.setdefault(store.leaves[int(rows[pos])], []).append(pos)
     taken: list[int] = []
     while len(taken) < min(k, len(order)):
         for queue in queues.values():
@@ -203,11 +179,13 @@ def _spread(engine: Engine, rows: np.ndarray, total: np.ndarray, k: int) -> np.n
     return picked[np.argsort(-total[picked], kind="stable")]
 
 
-def _mmr(engine: Engine, rows: np.ndarray, relevance: np.ndarray, k: int, diversity: float):
+def _mmr(store: ItemStore, rows: np.ndarray, relevance: np.ndarray, k: int, config: RecommenderConfig):
     """Greedy maximal marginal relevance over the best candidates, by text-embedding similarity."""
-    pool = _top(relevance, max(5 * k, 50))
-    vectors = engine.modalities["text"].index.vectors[rows[pool]]
+    pool = _top(relevance, max(config.mmr_pool_factor * k, config.mmr_pool_min))
+    space = store.spaces.get("text") or next(iter(store.spaces.values()))
+    vectors = space.vectors[rows[pool]]
     sim = vectors @ vectors.T
+    diversity = config.diversity
     lam = 1.0 - diversity
     max_sim = np.zeros(len(pool))
     chosen: list[int] = []

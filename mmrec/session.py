@@ -1,103 +1,97 @@
 """The session API: one user's interactions in, a re-ranked, explained list out, turn by turn.
 
 Every caller (the CLI, the Gradio UI, study scripts, simulated users) goes through
-:meth:`Session.submit`. Each call yields a :class:`Turn`; listeners registered on the session see
-every turn (the hook for study logs and evaluation). A failed interaction yields a turn with an
-``error`` and leaves the profile exactly as it was.
+:meth:`Session.submit`. Each call yields a :class:`~mmrec.turn.Turn` with a replayable record; a
+failed interaction yields a turn with an ``error`` and leaves the profile exactly as it was.
+Listeners registered on the session see every turn after its state is committed; a listener that
+fails is logged and named on the turn, and the session goes on.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from copy import deepcopy
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .engine import Engine
-from .errors import AudioInputError, BadEventError, MMRecError, ModelUnavailableError
+from .errors import AudioInputError, BadEventError, InputError, MMRecError, ModelUnavailableError
 from .events import Dislike, Event, Like, Photo, Reset, Review, Voice, event_to_dict, parse_event, parse_line
+from .interpretation import Interpretation
+from .media import MediaFolder, media_bytes, media_ref
 from .profile import Profile
-from .ranking import FusionWeights, RankedItem, rank
+from .profile_summary import ProfileSummary
+from .ranking import RankedItem, rank
+from .recommender_config import RecommenderConfig, default_config
+from .scorers import build_scorers
+from .turn import Turn
 from .understanding import Filters, understand
 
 log = logging.getLogger(__name__)
 
 ITEM_MODALITIES = ("text", "image")
 """Spaces in which a liked or disliked item's own vectors become signals."""
-LIKE, DISLIKE = 1.0, -0.7
-"""A dislike is weaker than a like: it should sink the item and its twins, not its whole category."""
-CATEGORY_TERM_WEIGHT = 2.0
-"""A named product type ("jacket") says more about what the user wants than an attribute word."""
-CHEAPER = 0.8
-PRICIER = 1.25
-
-
-@dataclass
-class Turn:
-    """What one interaction did: what was understood, the new list, and how the list moved."""
-
-    turn: int
-    event: dict[str, Any]
-    understood: dict[str, Any] = field(default_factory=dict)
-    ranked: list[RankedItem] = field(default_factory=list)
-    error: str | None = None
-    changes: dict[str, list[str]] = field(default_factory=dict)
-    seconds: float = 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON line of the session contract."""
-        if self.error is not None:
-            return {"turn": self.turn, "error": self.error}
-        return {
-            "turn": self.turn,
-            "understood": self.understood,
-            "ranked": [r.to_dict() for r in self.ranked],
-            "changes": self.changes,
-        }
-
+MAX_MEDIA_BYTES = 64_000_000
+"""Uploads larger than this are referenced by size only (the input gates refuse them anyway)."""
 
 Listener = Callable[["Session", Turn], None]
 
 
 class Session:
-    """One user's profile and history over a shared :class:`Engine`."""
+    """One user's profile and history over a shared :class:`Engine`, ranked under one config.
+
+    ``top_k``, ``diversity`` and ``weights`` (scorer name -> weight) override the config's values.
+    With ``media_dir``, uploads are kept there by sha256 so the session's turns can be replayed.
+    """
 
     def __init__(
         self,
         engine: Engine,
         *,
-        top_k: int = 10,
-        weights: FusionWeights = FusionWeights(),
-        diversity: float = 0.0,
+        config: RecommenderConfig | None = None,
+        top_k: int | None = None,
+        diversity: float | None = None,
+        weights: Mapping[str, float] | None = None,
         session_id: str | None = None,
         listeners: tuple[Listener, ...] = (),
+        media_dir: str | Path | None = None,
     ) -> None:
+        overrides: dict[str, Any] = {}
+        if top_k is not None:
+            overrides["top_k"] = top_k
+        if diversity is not None:
+            overrides["diversity"] = diversity
+        if weights is not None:
+            overrides["weights"] = dict(weights)
+        config = config or default_config()
+        self.config = config.with_overrides(**overrides) if overrides else config
         self.engine = engine
-        self.top_k = top_k
-        self.weights = weights
-        self.diversity = diversity
         self.id = session_id or uuid.uuid4().hex[:12]
         self.listeners = list(listeners)
-        self.profile = Profile()
+        self.media = MediaFolder(media_dir) if media_dir is not None else None
+        self.scorers = build_scorers(engine.store, self.config)
+        self._catalog = engine.store.catalog_ref
+        self._encoders = engine.encoder_versions()
+        self.profile = Profile(decay=self.config.decay)
         self.history: list[Turn] = []
         self.turn = 0
         self.shown = self.ranked()
 
+    @property
+    def top_k(self) -> int:
+        return self.config.top_k
+
     def ranked(self) -> list[RankedItem]:
         """The current list for the current profile; before any feedback, spread over categories."""
-        return rank(
-            self.engine,
-            self.profile,
-            k=self.top_k,
-            weights=self.weights,
-            diversity=self.diversity,
-            spread=self.profile.is_empty(),
-        )
+        return rank(self.engine.store, ProfileSummary.of(self.profile), self.config, scorers=self.scorers)
 
     def submit_json(self, line: str | bytes | dict[str, Any]) -> dict[str, Any]:
         """Handle one contract line (JSON text, UTF-8 bytes or an object) and return the contract's answer."""
@@ -105,23 +99,29 @@ class Session:
             obj = line if isinstance(line, dict) else parse_line(line)
         except BadEventError as e:
             raw = line[:200].decode("utf-8", "replace") if isinstance(line, bytes) else line[:200]
-            return self._finish(Turn(self.turn + 1, {"raw": raw}, error=str(e))).to_dict()
+            return self._finish(self._new_turn({"raw": raw}, error=str(e))).to_dict()
         try:
             event = parse_event(obj)
         except BadEventError as e:
-            return self._finish(Turn(self.turn + 1, obj if isinstance(obj, dict) else {}, error=str(e))).to_dict()
+            return self._finish(self._new_turn(obj if isinstance(obj, dict) else {}, error=str(e))).to_dict()
         return self.submit(event).to_dict()
 
     def submit(self, event: Event) -> Turn:
         """Apply ``event`` to the profile and re-rank; on failure report the error and change nothing."""
         started = time.perf_counter()
-        self.turn += 1
         before = deepcopy(self.profile)
-        self.profile.turn = self.turn
-        turn = Turn(self.turn, event_to_dict(event))
+        turn = self._new_turn(self._event_record(event))
+        self.profile.turn = turn.turn
         try:
+            if event.type not in self.config.inputs:
+                raise BadEventError(
+                    f"{event.type} input is switched off in config {self.config.name!r}; "
+                    f"accepted: {', '.join(self.config.inputs)}"
+                )
             turn.understood = self._apply(event)
+            rank_started = time.perf_counter()
             turn.ranked = self.ranked()
+            turn.rank_seconds = time.perf_counter() - rank_started
         except MMRecError as e:
             self.profile = before
             turn.error = str(e)
@@ -134,23 +134,67 @@ class Session:
         turn.seconds = time.perf_counter() - started
         return self._finish(turn)
 
+    def _new_turn(self, event: dict[str, Any], error: str | None = None) -> Turn:
+        return Turn(
+            self.turn + 1,
+            event,
+            error=error,
+            session=self.id,
+            at=datetime.now(UTC).isoformat(),
+            config_id=self.config.id,
+            config=self.config.to_dict(),
+            catalog=self._catalog,
+            encoders=self._encoders,
+        )
+
     def _finish(self, turn: Turn) -> Turn:
+        """Commit the turn to the session's state, then tell the listeners (whose failures are contained)."""
         self.turn = turn.turn
         if turn.error is None:
             turn.changes = _changes(self.shown, turn.ranked)
             self.shown = turn.ranked
         self.history.append(turn)
         for listener in self.listeners:
-            listener(self, turn)
+            try:
+                listener(self, turn)
+            except Exception as e:  # a study log or metric must never break the user's session
+                name = getattr(listener, "__qualname__", type(listener).__name__)
+                log.exception("listener %s failed on turn %d", name, turn.turn)
+                turn.listener_errors.append(f"{name}: {type(e).__name__}: {e}")
         return turn
 
-    def _apply(self, event: Event) -> dict[str, Any]:
+    def _event_record(self, event: Event) -> dict[str, Any]:
+        """The event as a turn record keeps it: media by content hash, kept in the media folder if any."""
+        out = event_to_dict(event)
+        for kind, name in (("audio", "audio"), ("image", "image")):
+            if hasattr(event, name):
+                out[name] = self._media_ref(getattr(event, name), kind)
+        return out
+
+    def _media_ref(self, value: Any, kind: str) -> dict[str, Any]:
+        if isinstance(value, (str, os.PathLike)):
+            try:
+                size = os.stat(value).st_size
+            except OSError:
+                return {"sha256": None, "kind": kind, "bytes": 0}
+            if size > MAX_MEDIA_BYTES:
+                return {"sha256": None, "kind": kind, "bytes": size}
+        try:
+            data = media_bytes(value, kind)
+        except InputError:
+            return {"sha256": None, "kind": kind, "bytes": 0}
+        if self.media is not None:
+            self.media.put(data)
+        return media_ref(data, kind)
+
+    def _apply(self, event: Event) -> Interpretation:
         match event:
             case Reset():
-                self.profile = Profile(decay=self.profile.decay, turn=self.turn)
-                return {"action": "reset"}
+                self.profile = Profile(decay=self.config.decay, turn=self.turn + 1)
+                return Interpretation("reset")
             case Like(item=item_id) | Dislike(item=item_id):
-                return self._item_feedback(item_id, LIKE if event.type == "like" else DISLIKE, event.type)
+                rules = self.config.feedback
+                return self._item_feedback(item_id, rules.like if event.type == "like" else rules.dislike, event.type)
             case Review(text=text, item=item_id):
                 return self._review(text, item_id)
             case Voice(audio=audio, item=item_id):
@@ -159,7 +203,7 @@ class Session:
                 return self._photo(image, polarity)
         raise BadEventError(f"unsupported interaction {event!r}")
 
-    def _item_feedback(self, item_id: str, weight: float, how: str) -> dict[str, Any]:
+    def _item_feedback(self, item_id: str, weight: float, how: str) -> Interpretation:
         row = self.engine.catalog.position(item_id)
         item = self.engine.catalog[row]
         verb = {"like": "you liked", "dislike": "you disliked"}.get(how, f"your {how}")
@@ -170,7 +214,7 @@ class Session:
         else:
             self.profile.disliked.add(item_id)
             self.profile.liked.discard(item_id)
-        return {"action": how, "item": item_id, "name": item.name, "weight": weight}
+        return Interpretation(how, item=item_id, name=item.name, weight=weight)
 
     def _add_item_signals(self, row: int, weight: float, source: str) -> None:
         for modality in ITEM_MODALITIES:
@@ -179,7 +223,8 @@ class Session:
                 if vector is not None:
                     self.profile.add(modality, vector, weight, source, item=self.engine.catalog[row].id)
 
-    def _review(self, text: str, item_id: str | None) -> dict[str, Any]:
+    def _review(self, text: str, item_id: str | None) -> Interpretation:
+        rules = self.config.feedback
         row = self.engine.catalog.position(item_id) if item_id else None
         u = understand(text, self.engine.vocabulary, sentiment=self.engine.sentiment_of)
         quote = _quote(u.query_text)
@@ -188,11 +233,11 @@ class Session:
             weight = u.polarity
             item = self.engine.catalog[row]
             self._add_item_signals(row, weight, f"{item.name}, which your review {quote} was about")
-            text_weight = 0.5 * weight
+            text_weight = rules.item_review_text_share * weight
         else:
             # A free-standing text describes what the user wants unless it is clearly negative.
             negative = u.label == "negative" and u.intent != "more"
-            text_weight = -max(0.5, abs(u.polarity)) if negative else 1.0
+            text_weight = -max(rules.negative_text_floor, abs(u.polarity)) if negative else 1.0
             weight = text_weight
         self.profile.add("text", self.engine.encode("text", u.query_text), text_weight, f"your review {quote}")
         if "clip_text" in self.engine.modalities:
@@ -204,17 +249,27 @@ class Session:
             self.profile.add_terms(
                 tuple(t for t in u.wants if (t in categories) == is_category),
                 tuple(t for t in u.avoids if (t in categories) == is_category),
-                weight=CATEGORY_TERM_WEIGHT if is_category else 1.0,
+                weight=rules.category_term_weight if is_category else rules.attribute_term_weight,
             )
         filters = self._resolve_relative_price(u.filters, row)
         self.profile.filters = self.profile.filters.merged(filters)
-        understood = u.to_dict()
-        understood.update({"weight": round(weight, 3), "filters": self.profile.filters.to_dict()})
-        if item_id:
-            understood["item"] = item_id
-        return understood
+        return Interpretation(
+            "review",
+            item=item_id or None,
+            weight=round(weight, 3),
+            text=u.text,
+            sentiment=round(u.sentiment, 3),
+            label=u.label,
+            rating=u.rating,
+            intent=u.intent,
+            wants=tuple(u.wants),
+            avoids=tuple(u.avoids),
+            query_text=u.query_text,
+            polarity=round(u.polarity, 3),
+            filters=self.profile.filters.to_dict(),
+        )
 
-    def _voice(self, audio: Any, item_id: str | None) -> dict[str, Any]:
+    def _voice(self, audio: Any, item_id: str | None) -> Interpretation:
         if item_id:
             self.engine.catalog.position(item_id)
         if self.engine.transcriber is None:
@@ -223,22 +278,23 @@ class Session:
         transcript = self.engine.transcriber.transcribe(audio)
         if transcript.no_speech or not transcript.text.strip():
             raise AudioInputError("no speech heard in the recording; try again, closer to the microphone")
-        understood = self._review(transcript.text, item_id)
-        understood["transcript"] = transcript.text
-        understood["speech"] = transcript.to_dict()
-        return understood
+        understood = self._review(transcript.text, item_id)  # a spoken review reads as the same words typed
+        return replace(understood, transcript=transcript.text, speech=transcript.to_dict())
 
-    def _photo(self, image: Any, polarity: str) -> dict[str, Any]:
+    def _photo(self, image: Any, polarity: str) -> Interpretation:
         if "image" not in self.engine.modalities:
             reason = self.engine.status().get("image")
             raise ModelUnavailableError(
                 f"photo input is unavailable: {reason.reason if reason else 'no image encoder'}"
             )
         vector = self.engine.encode("image", image)  # the encoder decodes, checks and resizes the photo once
-        weight = 1.0 if polarity == "more" else -1.0
+        strength = self.config.feedback.photo
+        weight = strength if polarity == "more" else -strength
         source = "your photo" if weight > 0 else "the photo you marked not your style"
         self.profile.add("image", vector, weight, source)
-        return {"action": "photo", "polarity": polarity, "encoder": self.engine.modalities["image"].encoder.name}
+        return Interpretation(
+            "photo", polarity=polarity, weight=weight, encoder=self.engine.modalities["image"].encoder.name
+        )
 
     def _resolve_relative_price(self, filters: Filters, row: int | None) -> Filters:
         """Turn 'cheaper' / 'more premium' into a price bound relative to the item or the list shown."""
@@ -253,8 +309,8 @@ class Session:
                 return replace(filters, cheaper=False, pricier=False)
             reference = float(np.median(known))
         if filters.cheaper:
-            return replace(filters, cheaper=False, max_price=round(reference * CHEAPER, 2))
-        return replace(filters, pricier=False, min_price=round(reference * PRICIER, 2))
+            return replace(filters, cheaper=False, max_price=round(reference * self.config.feedback.cheaper, 2))
+        return replace(filters, pricier=False, min_price=round(reference * self.config.feedback.pricier, 2))
 
 
 def _quote(text: str, limit: int = 60) -> str:

@@ -1,21 +1,81 @@
-"""One contract every embedding encoder honours, run against each implementation."""
+"""One contract every embedding encoder honours, run against each implementation.
+
+Text encoders (MiniLM, hashed words), the visual-feature photo encoder, its catalog-fitted projection,
+and CLIP's image and text towers from a tiny random checkpoint; photos are drawn here, nothing is read
+from ../shared.
+"""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 
 from mmrec.encoders.base import EmbeddingEncoder, Status
 from mmrec.encoders.text import HashingTextEncoder, load_text_encoder
+from mmrec.encoders.visual import ProjectedVisualEncoder, VisualFeatureEncoder, fit_category_projection
+
+ENCODERS = ["minilm", "hashing", "visual", "projected-visual", "clip-image", "clip-text"]
+TINY_CLIP = "mmrec-contract-tiny-clip"
+TINY_CLIP_CONFIG = {
+    "embed_dim": 32,
+    "vision_cfg": {"image_size": 64, "layers": 2, "width": 64, "head_width": 32, "patch_size": 16},
+    "text_cfg": {"context_length": 77, "vocab_size": 49408, "width": 64, "heads": 2, "layers": 2},
+}
+
+
+def shot(colour: tuple[int, int, int], shape: int) -> Image.Image:
+    """A product-like photo: a coloured box, disc or tall bar on a light background."""
+    image = Image.new("RGB", (96, 96), (245, 245, 245))
+    draw = ImageDraw.Draw(image)
+    [draw.rectangle, draw.ellipse, lambda box, fill: draw.rectangle((40, 10, 56, 86), fill=fill)][shape](
+        (20, 20, 76, 76), fill=colour
+    )
+    return image
 
 
 def sample_inputs(encoder: EmbeddingEncoder) -> list:
+    if encoder.modality == "image":
+        return [shot((200, 30, 30), 0), shot((30, 60, 200), 1), shot((200, 30, 30), 0)]
     return ["a warm red wool hoodie", "lightweight running shorts", "a warm red wool hoodie"]
 
 
-@pytest.fixture(params=["minilm", "hashing"])
-def encoder(request, text_encoder) -> EmbeddingEncoder:
-    return {"minilm": text_encoder, "hashing": HashingTextEncoder()}[request.param]
+@pytest.fixture(scope="module")
+def projected_visual() -> ProjectedVisualEncoder:
+    base = VisualFeatureEncoder(reason="contract test")
+    photos = [shot(tuple(int(c) for c in np.random.default_rng(i).integers(0, 255, 3)), i % 3) for i in range(24)]
+    labels = [["box", "disc", "bar"][i % 3] for i in range(24)]
+    return ProjectedVisualEncoder(base, fit_category_projection(base.encode(photos), labels))
+
+
+@pytest.fixture(scope="module")
+def tiny_clip(tmp_path_factory):
+    open_clip = pytest.importorskip("open_clip")
+    torch = pytest.importorskip("torch")
+    from mmrec.encoders.image import load_image_encoders
+
+    folder = tmp_path_factory.mktemp("contract-clip")
+    (folder / f"{TINY_CLIP}.json").write_text(json.dumps(TINY_CLIP_CONFIG))
+    open_clip.add_model_config(folder / f"{TINY_CLIP}.json")
+    torch.manual_seed(7)
+    torch.save(open_clip.create_model(TINY_CLIP, pretrained=None).state_dict(), folder / "tiny.pt")
+    return load_image_encoders(clip=True, clip_model=TINY_CLIP, clip_pretrained=str(folder / "tiny.pt"))
+
+
+@pytest.fixture(params=ENCODERS)
+def encoder(request) -> EmbeddingEncoder:
+    if request.param == "minilm":
+        return request.getfixturevalue("text_encoder")
+    if request.param == "hashing":
+        return HashingTextEncoder()
+    if request.param == "visual":
+        return VisualFeatureEncoder(reason="contract test")
+    if request.param == "projected-visual":
+        return request.getfixturevalue("projected_visual")
+    image, text = request.getfixturevalue("tiny_clip")
+    return image if request.param == "clip-image" else text
 
 
 def test_encoder_contract_shapes_norms_determinism_and_status(encoder):

@@ -55,7 +55,9 @@ def test_cached_weights_are_reloaded_not_retrained(model, text_encoder):
     marked = Head(model.head.weights * 2.0, 0.5, 0.0, 0.0, 1)
     marked.save(path)
     try:
-        reloaded = SentimentModel(text_encoder, cache_root=path.parent)
+        reloaded = SentimentModel(
+            text_encoder, cache_root=path.parent.parent
+        )  # the cache root, not its sentiment/ folder
         assert np.array_equal(reloaded.head.weights, marked.weights)
     finally:
         model.head.save(path)
@@ -127,3 +129,8 @@ def test_falls_back_to_the_lexicon_without_a_sentence_encoder(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         hashed.score(text)  # warned once, not on every call
+
+
+def test_a_given_cache_root_keeps_the_head_in_its_sentiment_folder(model, tmp_path):
+    assert model.cache_path().parent.name == "sentiment"
+    assert SentimentModel(model._encoder, cache_root=tmp_path).cache_path().parent == tmp_path / "sentiment"

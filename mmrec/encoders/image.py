@@ -9,22 +9,29 @@ from __future__ import annotations
 import warnings
 from functools import cache
 
-from ..config import setting
 from ..errors import ModelUnavailableError
+from ..runtime_settings import RuntimeSettings
 from .base import EmbeddingEncoder
 from .clip import ClipImageEncoder, ClipModel, ClipTextEncoder
 from .visual import VisualFeatureEncoder
 
 
 def load_image_encoders(
-    *, clip_model: str | None = None, clip_pretrained: str | None = None
+    *, clip: bool | None = None, clip_model: str | None = None, clip_pretrained: str | None = None
 ) -> tuple[EmbeddingEncoder, EmbeddingEncoder | None]:
     """``(photo encoder, CLIP text encoder or None)``; CLIP is loaded now so that failure shows at once.
 
+    ``clip=False`` skips CLIP; arguments left ``None`` come from :meth:`RuntimeSettings.from_env`.
     Loaded once per process for each distinct setting: sessions and engines share the models.
     """
-    switch = (setting("clip") or "on").lower()
-    return _load(switch, clip_model or setting("clip_model"), clip_pretrained or setting("clip_pretrained"))
+    if clip is None:
+        env = RuntimeSettings.from_env()
+        clip, clip_model, clip_pretrained = (
+            env.clip,
+            clip_model or env.clip_model,
+            clip_pretrained or env.clip_pretrained,
+        )
+    return _load("on" if clip else "off", clip_model, clip_pretrained)
 
 
 @cache

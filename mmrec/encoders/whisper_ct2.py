@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from mmrec.config import cache_dir, setting
-from mmrec.encoders.speech import LANGUAGE, MAX_COMPRESSION_RATIO, Decoded, Transcriber, compression_ratio
+from mmrec.encoders.transcriber import LANGUAGE, MAX_COMPRESSION_RATIO, Decoded, Transcriber, compression_ratio
 from mmrec.errors import ModelUnavailableError
 
 DEFAULT_MODEL = "base"

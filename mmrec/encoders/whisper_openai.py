@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from mmrec.config import setting
-from mmrec.encoders.speech import LANGUAGE, NO_SPEECH_PROB, Decoded, Transcriber
+from mmrec.encoders.transcriber import LANGUAGE, NO_SPEECH_PROB, Decoded, Transcriber
 
 DEFAULT_MODEL = "base"
 

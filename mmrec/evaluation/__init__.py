@@ -4,7 +4,7 @@
     python -m mmrec.evaluation --catalog DIR [--arms fused,text,...] [--seeds 3] [--shoppers N] [--turns T]
 """
 
-from .arms import Arm, SessionParams, available_arms, get_arm, make_session
+from .arms import Arm, available_arms, get_arm, make_session
 from .experiment import evaluate
 from .policies import Policy
 from .shoppers import Shopper, ShopperOptions
@@ -12,7 +12,6 @@ from .shoppers import Shopper, ShopperOptions
 __all__ = [
     "Arm",
     "Policy",
-    "SessionParams",
     "Shopper",
     "ShopperOptions",
     "available_arms",

@@ -1,34 +1,22 @@
-"""Arms: a name, a shopper policy, and the parameters of the session each shopper talks to.
+"""Arms: a name, a shopper policy, and the recommender config each shopper talks to.
 
-:func:`make_session` is the one place that builds a :class:`~mmrec.Session` from an arm, so moving the
-session parameters to the core's saveable config later changes only :class:`SessionParams` and it.
+An arm's recommender is the shipped :class:`~mmrec.RecommenderConfig` with the arm's overrides (or a
+saved config); :func:`make_session` is the one place that builds a :class:`~mmrec.Session` from an arm.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..engine import Engine
 from ..errors import MMRecError
-from ..ranking import FusionWeights
+from ..recommender_config import RecommenderConfig, default_config
 from ..session import Session
 from .policies import Policy
 
 DEFAULT_POLICY = "text+photo+feedback"
-
-
-@dataclass(frozen=True)
-class SessionParams:
-    """Everything that configures the recommender a shopper talks to."""
-
-    weights: FusionWeights = field(default_factory=FusionWeights)
-    diversity: float = 0.0
-    decay: float = 0.85
-    top_k: int = 10
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -37,10 +25,14 @@ class Arm:
 
     name: str
     policy: str = DEFAULT_POLICY
-    params: SessionParams = field(default_factory=SessionParams)
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    """Changes to the default recommender config (``weights`` merged by scorer name)."""
     constraints: bool = True
     """Whether shoppers state negations and price bounds (False simulates a loop without filters)."""
     about: str = ""
+
+    def config(self) -> RecommenderConfig:
+        return default_config().with_overrides(name=self.name, **self.overrides)
 
     def parsed_policy(self) -> Policy:
         return Policy.parse(self.policy)
@@ -49,7 +41,7 @@ class Arm:
         return {
             "name": self.name,
             "policy": self.policy,
-            "params": self.params.to_dict(),
+            "config": self.config().to_dict(),
             "constraints": self.constraints,
             "about": self.about,
         }
@@ -57,14 +49,11 @@ class Arm:
 
 def make_session(engine: Engine, arm: Arm) -> Session:
     """A fresh session configured as ``arm`` says."""
-    p = arm.params
-    session = Session(engine, top_k=p.top_k, weights=p.weights, diversity=p.diversity)
-    session.profile.decay = p.decay  # today's Session takes no decay argument; Reset keeps the profile's
-    return session
+    return Session(engine, config=arm.config())
 
 
 _DEFAULT = Arm("fused", about="text, then a photo, then list feedback; default weights")
-TEXT_ONLY_WEIGHTS = replace(FusionWeights(), image=0.0, clip_text=0.0)
+TEXT_ONLY_WEIGHTS = {"image": 0.0, "clip_text": 0.0}
 ARMS: dict[str, Arm] = {
     arm.name: arm
     for arm in (
@@ -76,7 +65,7 @@ ARMS: dict[str, Arm] = {
         replace(
             _DEFAULT,
             name="fused-textweights",
-            params=SessionParams(weights=TEXT_ONLY_WEIGHTS),
+            overrides={"weights": TEXT_ONLY_WEIGHTS},
             about="fused policy, image weight 0",
         ),
         replace(
@@ -86,9 +75,9 @@ ARMS: dict[str, Arm] = {
             about="fused policy, shopper states no negations or prices",
         ),
         replace(
-            _DEFAULT, name="fused-nodecay", params=SessionParams(decay=1.0), about="fused policy, no recency decay"
+            _DEFAULT, name="fused-nodecay", overrides={"decay": 1.0}, about="fused policy, no recency decay"
         ),
-        replace(_DEFAULT, name="fused-diverse", params=SessionParams(diversity=0.3), about="fused policy, MMR 0.3"),
+        replace(_DEFAULT, name="fused-diverse", overrides={"diversity": 0.3}, about="fused policy, MMR 0.3"),
     )
 }
 DEFAULT_ARMS = (

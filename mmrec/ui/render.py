@@ -21,7 +21,7 @@ from ..encoders.base import Status
 from ..errors import UnknownItemError
 from ..ranking import RankedItem
 from ..redact import redact
-from ..session import Turn
+from ..turn import Turn
 
 MODALITY_LABELS = {
     "text": "Text",

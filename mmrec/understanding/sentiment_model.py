@@ -223,7 +223,7 @@ class SentimentModel:
         digest.update(self._training_file.read_bytes())
         digest.update(Path(lexicon.__file__).read_bytes())
         model = re.sub(r"[^A-Za-z0-9._-]+", "_", self._encoder.name)
-        root = self._cache_root or cache_dir() / "sentiment"
+        root = (self._cache_root or cache_dir()) / "sentiment"
         return root / f"{model}-{digest.hexdigest()[:16]}.npz"
 
     def load(self) -> None:

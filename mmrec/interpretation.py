@@ -1,0 +1,76 @@
+"""What the session understood from one interaction, typed.
+
+An :class:`Interpretation` also reads like the mapping earlier versions returned
+(``turn.understood["filters"]``, ``.get("transcript")``), so callers that index it by key keep working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+TEXT_FIELDS = ("text", "sentiment", "label", "rating", "intent", "wants", "avoids", "query_text", "polarity")
+
+
+@dataclass(frozen=True, eq=False)
+class Interpretation(Mapping[str, Any]):
+    """One interaction as understood. Fields that do not apply to its ``action`` are None.
+
+    Equality is the mapping's: an interpretation equals another, or a dict, with the same JSON form.
+    """
+
+    action: str
+    """What it did to the profile: ``review`` (typed, or spoken: then ``transcript`` is set), ``like``,
+    ``dislike``, ``photo`` or ``reset``."""
+    item: str | None = None
+    """The item the interaction was about."""
+    name: str | None = None
+    """That item's name (likes and dislikes)."""
+    weight: float | None = None
+    """How strongly it moved the profile (signed)."""
+    text: str | None = None
+    sentiment: float | None = None
+    label: str | None = None
+    rating: float | None = None
+    intent: str | None = None
+    wants: tuple[str, ...] = ()
+    avoids: tuple[str, ...] = ()
+    query_text: str | None = None
+    polarity: float | str | None = None
+    """Text: signed strength in [-1, 1]; photo: ``more`` or ``less``."""
+    filters: Mapping[str, Any] = field(default_factory=dict)
+    """The session's hard filters after this interaction."""
+    transcript: str | None = None
+    speech: Mapping[str, Any] | None = None
+    """The transcriber's report (voice)."""
+    encoder: str | None = None
+    """The encoder that compared a photo."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: every field that applies (text fields whenever there was text)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if (f.name in TEXT_FIELDS and self.text is not None) or value not in (None, (), {}):
+                out[f.name] = list(value) if isinstance(value, tuple) else value
+        if self.action == "review":
+            out["filters"] = dict(self.filters)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Interpretation:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        for name in ("wants", "avoids"):
+            values[name] = tuple(values.get(name) or ())
+        return cls(**values)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.to_dict()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.to_dict())
+
+    def __len__(self) -> int:
+        return len(self.to_dict())

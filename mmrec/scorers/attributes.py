@@ -1,0 +1,42 @@
+"""Words the user named (product types, colours, attribute words) that an item matches or clashes with."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..item_store import ItemStore
+from ..profile_summary import ProfileSummary
+from .base import Reason, Scorer
+from .registry import register_scorer
+
+
+class AttributeScorer(Scorer):
+    """Signed share of the wanted (+) and avoided (-) terms an item carries, in [-1, 1]."""
+
+    name = "attributes"
+
+    def __init__(self, store: ItemStore) -> None:
+        self.store = store
+
+    def active(self, summary: ProfileSummary) -> bool:
+        return bool(summary.terms)
+
+    def score(self, summary: ProfileSummary, rows: np.ndarray) -> np.ndarray:
+        if not summary.terms:
+            return np.zeros(len(rows), dtype=np.float32)
+        total = sum(abs(w) for w in summary.terms.values())
+        match = sum(w * self.store.term_mask(t)[rows] for t, w in summary.terms.items()) / total
+        return np.asarray(match, dtype=np.float32)
+
+    def reasons(self, summary: ProfileSummary, row: int, contribution: float) -> list[Reason]:
+        matched = [t for t, w in summary.terms.items() if w > 0 and self.store.term_mask(t)[row]]
+        clashes = [t for t, w in summary.terms.items() if w < 0 and self.store.term_mask(t)[row]]
+        out = []
+        if matched:
+            out.append(Reason("matches", contribution, "matches " + ", ".join(matched[:3])))
+        if clashes:
+            out.append(Reason("clashes", contribution, "though it is " + ", ".join(clashes[:2])))
+        return out
+
+
+register_scorer("attributes")(lambda store, config: AttributeScorer(store))

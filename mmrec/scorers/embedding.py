@@ -1,0 +1,95 @@
+"""Similarity in one embedding space (text, image, CLIP text-to-photo) to what the user wants."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..index import EmbeddingIndex
+from ..profile_summary import ProfileSummary
+from .base import Reason, Scorer
+from .registry import register_scorer
+
+NOTICEABLE = 0.02
+"""A signal's share of an item's score below which it is not worth naming."""
+WORTH_A_WARNING = 0.08
+"""How strongly a signal must push an item down before the reason says so."""
+VERBS = {"text": "close to", "image": "looks like", "clip_text": "pictured like"}
+
+
+class EmbeddingScorer(Scorer):
+    """Similarity to the wanted evidence above a typical item's, minus what the user rejected.
+
+    A rejected description or photo sinks items by their excess similarity to it, without lifting
+    everything unlike it. A rejected item sinks only its near-duplicates: items more similar to it
+    than ``near_duplicate_quantile`` of the candidates, so one disliked jacket does not sink all
+    jackets. All query vectors are scored in one pass over the item matrix.
+    """
+
+    def __init__(self, name: str, index: EmbeddingIndex, *, near_duplicate_quantile: float = 0.97) -> None:
+        self.name = name
+        self.index = index
+        self.near_duplicate_quantile = near_duplicate_quantile
+
+    def active(self, summary: ProfileSummary) -> bool:
+        return self.name in summary.spaces
+
+    def score(self, summary: ProfileSummary, rows: np.ndarray) -> np.ndarray:
+        space = summary.spaces.get(self.name)
+        if space is None:
+            return np.zeros(len(rows), dtype=np.float32)
+        queries = [q for q in (space.toward, space.away) if q is not None] + [space.vectors[i] for i in space.rejected]
+        every = len(rows) == len(self.index)
+        matrix = np.stack(queries, axis=1).astype(np.float32)
+        sims = self.index.scores(matrix, None if every else rows)
+        excess = sims - self.index.mean_vector @ matrix
+        score = np.zeros(len(rows), dtype=np.float32)
+        column = 0
+        if space.toward is not None:
+            score += excess[:, column]
+            column += 1
+        if space.away is not None:
+            score += np.minimum(0.0, excess[:, column])
+            column += 1
+        for offset, i in enumerate(space.rejected):
+            item_sims = sims[:, column + offset]
+            floor = float(np.quantile(item_sims, self.near_duplicate_quantile))
+            score -= -space.shares[i] * np.maximum(0.0, item_sims - floor) / max(1e-6, 1.0 - floor)
+        return score * self.index.present[rows]
+
+    def candidates(self, summary: ProfileSummary, k: int) -> np.ndarray | None:
+        space = summary.spaces.get(self.name)
+        if space is None or space.toward is None:
+            return None
+        return self.index.candidates(space.toward, k)
+
+    def reasons(self, summary: ProfileSummary, row: int, contribution: float) -> list[Reason]:
+        space = summary.spaces.get(self.name)
+        if space is None or not self.index.present[row]:
+            return []
+        shares = space.contributions(self.index.vectors[row] - self.index.mean_vector)
+        verb = VERBS.get(self.name, f"close in {self.name} to")
+        best: Reason | None = None
+        worst: Reason | None = None
+        for signal, share in zip(space.signals, shares.tolist()):
+            if signal.weight > 0 and share > (best.strength if best else NOTICEABLE):
+                best = Reason("toward", share, f"{verb} {signal.source}")
+            elif (
+                signal.weight < 0
+                and share < (worst.strength if worst else -WORTH_A_WARNING)
+                and contribution < -NOTICEABLE
+            ):
+                worst = Reason("away", share, f"pushed down as it resembles {signal.source}")
+        return [r for r in (best, worst) if r is not None]
+
+
+def _space_scorer(name: str):
+    def build(store, config):
+        if name not in store.spaces:
+            return None
+        return EmbeddingScorer(name, store.spaces[name], near_duplicate_quantile=config.near_duplicate_quantile)
+
+    return build
+
+
+for _name in ("text", "image", "clip_text"):
+    register_scorer(_name)(_space_scorer(_name))
