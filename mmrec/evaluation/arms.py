@@ -74,9 +74,7 @@ ARMS: dict[str, Arm] = {
             constraints=False,
             about="fused policy, shopper states no negations or prices",
         ),
-        replace(
-            _DEFAULT, name="fused-nodecay", overrides={"decay": 1.0}, about="fused policy, no recency decay"
-        ),
+        replace(_DEFAULT, name="fused-nodecay", overrides={"decay": 1.0}, about="fused policy, no recency decay"),
         replace(_DEFAULT, name="fused-diverse", overrides={"diversity": 0.3}, about="fused policy, MMR 0.3"),
     )
 }
