@@ -27,6 +27,7 @@ listener_errors   listeners that failed on this turn (``"name: Error: message"``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +43,8 @@ class Turn:
 
     turn: int
     event: dict[str, Any]
-    understood: Interpretation | None = None
+    understood: Interpretation | Mapping[str, Any] = field(default_factory=dict)
+    """What was understood; an empty mapping when the interaction was not (an error turn)."""
     ranked: list[RankedItem] = field(default_factory=list)
     error: str | None = None
     changes: dict[str, list[str]] = field(default_factory=dict)
@@ -62,7 +64,7 @@ class Turn:
             return {"turn": self.turn, "error": self.error}
         return {
             "turn": self.turn,
-            "understood": self.understood.to_dict() if self.understood else {},
+            "understood": dict(self.understood),
             "ranked": [r.to_dict() for r in self.ranked],
             "changes": self.changes,
         }
@@ -75,7 +77,7 @@ class Turn:
             "turn": self.turn,
             "at": self.at,
             "event": self.event,
-            "interpretation": self.understood.to_dict() if self.understood else None,
+            "interpretation": self.understood.to_dict() if isinstance(self.understood, Interpretation) else None,
             "config_id": self.config_id,
             "config": self.config,
             "catalog": self.catalog,
@@ -99,7 +101,7 @@ class Turn:
         return cls(
             turn=int(record["turn"]),
             event=dict(record["event"]),
-            understood=Interpretation.from_dict(interpretation) if interpretation else None,
+            understood=Interpretation.from_dict(interpretation) if interpretation else {},
             ranked=[RankedItem.from_record(r) for r in record.get("shown", [])],
             error=record.get("error"),
             changes=dict(record.get("changes") or {}),

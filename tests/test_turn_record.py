@@ -147,3 +147,10 @@ def test_scores_in_a_record_keep_full_precision(engine):
     turn = Session(engine).submit(Review("blue rain jacket"))
     assert turn.to_record()["shown"][0]["score"] == turn.ranked[0].score
     assert np.isfinite([r.score for r in turn.ranked]).all()
+
+
+def test_an_error_turn_reads_as_an_empty_interpretation(engine):
+    turn = Session(engine).submit(Like("no-such-item"))
+    assert turn.error and turn.understood.get("transcript") is None and not turn.understood
+    assert turn.to_record()["interpretation"] is None
+    assert Turn.from_record(json.loads(json.dumps(turn.to_record()))).understood == {}
