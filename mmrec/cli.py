@@ -18,11 +18,13 @@ from typing import Any, BinaryIO
 from .catalog import Catalog
 from .engine import Engine
 from .errors import MMRecError
+from .evaluation import cli as evaluation
 from .events import MAX_LINE_BYTES
 from .media import MediaFolder
 from .recommender_config import load_config
 from .runtime_settings import RuntimeSettings
 from .session import Session
+from .study.cli import add_study_parser, run_study
 
 DEMO_CATALOG = Path(__file__).resolve().parent.parent / "assets" / "demo_catalog"
 
@@ -54,7 +56,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     replay.add_argument("--config", type=Path, help="rank under this config instead of the recorded one")
     replay.add_argument("--catalog", type=Path, default=DEMO_CATALOG)
     replay.add_argument("--media", type=Path, help="media folder the session kept (photos, voice clips)")
+    evaluation.build_parser(commands.add_parser("evaluate", help="simulated shoppers: does fusion help, how fast?"))
+    add_study_parser(commands)
     args = parser.parse_args(argv)
+    if args.command == "evaluate":
+        return evaluation.run_from_args(args)
+    if args.command == "study":
+        return run_study(args)
     settings = RuntimeSettings.from_env()  # the only place the CLI reads the environment
 
     try:
