@@ -113,6 +113,23 @@ def text_encoder():
 
 
 @pytest.fixture(scope="session")
+def tiny_openai_checkpoint(tmp_path_factory) -> Path:
+    """A Whisper checkpoint with random weights and tiny dimensions, in the format whisper.load_model reads."""
+    from dataclasses import asdict
+
+    torch = pytest.importorskip("torch")
+    whisper_model = pytest.importorskip("whisper.model")
+    dims = whisper_model.ModelDimensions(
+        n_mels=80, n_audio_ctx=1500, n_audio_state=16, n_audio_head=2, n_audio_layer=1,
+        n_vocab=51865, n_text_ctx=24, n_text_state=16, n_text_head=2, n_text_layer=1,
+    )  # fmt: skip
+    torch.manual_seed(0)
+    path = tmp_path_factory.mktemp("whisper") / "tiny-random.pt"
+    torch.save({"dims": asdict(dims), "model_state_dict": whisper_model.Whisper(dims).state_dict()}, path)
+    return path
+
+
+@pytest.fixture(scope="session")
 def voice_clips(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every clip of assets/voice/clips.jsonl, synthesized once per test session (needs espeak-ng, sox)."""
     from mmrec.bench.speech import make_clips

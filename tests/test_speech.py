@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-from dataclasses import asdict
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -96,21 +94,6 @@ def test_a_transcript_said_over_and_over_counts_as_a_loop():
     assert repeats("Honestly, I've, I wear this jacket. Honestly, I've, I wear this jacket. Honestly, I've")
     assert not repeats("Very, very good, four stars")
     assert not repeats("four stars")
-
-
-@pytest.fixture(scope="session")
-def tiny_openai_checkpoint(tmp_path_factory) -> Path:
-    """A Whisper checkpoint with random weights and tiny dimensions, in the format whisper.load_model reads."""
-    torch = pytest.importorskip("torch")
-    whisper_model = pytest.importorskip("whisper.model")
-    dims = whisper_model.ModelDimensions(
-        n_mels=80, n_audio_ctx=1500, n_audio_state=16, n_audio_head=2, n_audio_layer=1,
-        n_vocab=51865, n_text_ctx=24, n_text_state=16, n_text_head=2, n_text_layer=1,
-    )  # fmt: skip
-    torch.manual_seed(0)
-    path = tmp_path_factory.mktemp("whisper") / "tiny-random.pt"
-    torch.save({"dims": asdict(dims), "model_state_dict": whisper_model.Whisper(dims).state_dict()}, path)
-    return path
 
 
 def test_openai_whisper_loads_a_checkpoint_file_and_returns_a_transcript(tiny_openai_checkpoint, monkeypatch):
