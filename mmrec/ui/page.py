@@ -273,12 +273,10 @@ class App:
         path = upload.get("path") if isinstance(upload, dict) else upload
         if not path:
             return None
-        if not isinstance(path, str):
-            return self.gate.read(path, max_bytes=self.limits.max_upload_bytes)  # refused: not a path
         kept = visit.media.get(kind)
         if kept is not None and kept[0] == path:
             return kept[1]
-        media = self.gate.read(path, max_bytes=self.limits.max_upload_bytes)
+        media = self.gate.read(path, max_bytes=self.limits.max_upload_bytes)  # refuses anything but a path
         visit.media[kind] = (path, media)
         return media
 

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog import Catalog, Item
-from ..config import cache_dir
 from ..encoders.base import Status
 from ..errors import UnknownItemError
 from ..ranking import RankedItem
@@ -42,8 +41,8 @@ def esc(value: Any) -> str:
 
 
 def public(text: Any) -> str:
-    """Error or status text as a client may see it: no server paths (the cache shown by name)."""
-    return redact(str(text), {str(cache_dir()): "(the model cache)"})
+    """Error or status text as a client may see it: no server paths."""
+    return redact(str(text))
 
 
 def image_src(item: Item, *, inline: bool = False) -> str | None:
