@@ -24,7 +24,7 @@ import numpy as np
 from .catalog import Catalog, Item, load_catalog
 from .config import cache_dir as resolve_cache_dir
 from .encoders.base import EmbeddingEncoder, Encoder, Status
-from .encoders.text import load_text_encoder
+from .encoders.registry import load_encoder
 from .errors import ModelUnavailableError, TooLittleDataError
 from .index import EmbeddingIndex, embed_catalog
 from .item_store import ItemStore
@@ -85,7 +85,7 @@ class Engine:
         if not isinstance(catalog, Catalog):
             catalog = load_catalog(catalog)
         root = resolve_cache_dir(cache_dir or settings.cache_dir)
-        text = load_text_encoder(settings.text_model)
+        text = load_encoder("text", cache_dir=root, **settings.encoder("text"))
         text_vectors, present = embed_catalog(catalog, text, Item.text, cache_root=root, progress=progress)
         modalities = {"text": Modality("text", EmbeddingIndex(text_vectors, present, model=text.name), text)}
         unavailable: dict[str, Status] = {}
@@ -95,9 +95,7 @@ class Engine:
             unavailable["image"] = Status(False, "-", "photo input is switched off")
         transcriber = None
         if settings.speech:
-            from .encoders.speech import load_transcriber
-
-            transcriber = load_transcriber(settings.whisper_backend, _whisper_model(settings))
+            transcriber = load_encoder("speech", cache_dir=root, **settings.encoder("speech"))
         else:
             unavailable["speech"] = Status(False, "-", "voice input is switched off")
         engine = cls(catalog, modalities, transcriber=transcriber, unavailable=unavailable, cache_root=root)
@@ -142,21 +140,13 @@ class Engine:
         return out
 
 
-def _whisper_model(settings: RuntimeSettings) -> str | None:
-    if settings.whisper_backend == "openai-whisper":
-        return settings.openai_whisper_model
-    return settings.whisper_model
-
-
 def _image_modalities(
     catalog: Catalog, root: Path, progress: bool, unavailable: dict[str, Status], settings: RuntimeSettings
 ) -> dict[str, Modality]:
-    from .encoders.image import load_image_encoders
     from .encoders.visual import VisualFeatureEncoder
 
-    image_encoder, clip_text = load_image_encoders(
-        clip=settings.clip, clip_model=settings.clip_model, clip_pretrained=settings.clip_pretrained
-    )
+    image_encoder = load_encoder("image", cache_dir=root, **settings.encoder("image"))
+    clip_text = image_encoder.text_encoder()
     try:
         vectors, present = embed_catalog(
             catalog,

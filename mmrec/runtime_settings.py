@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 OFF = ("off", "0", "false", "no")
 
@@ -53,6 +54,22 @@ class RuntimeSettings:
             whisper_model=get("WHISPER_MODEL"),
             openai_whisper_model=get("OPENAI_WHISPER_MODEL"),
         )
+
+    def encoder(self, modality: str) -> dict[str, Any]:
+        """The :func:`~mmrec.encoders.registry.load_encoder` choice for ``text``, ``image`` or ``speech``."""
+        if modality == "text":
+            return {"model": self.text_model}
+        if modality == "image":
+            if not self.clip:
+                return {
+                    "name": "visual",
+                    "reason": "CLIP is switched off (MMREC_CLIP=off); using colour + shape features",
+                }
+            return {"name": "clip", "model": self.clip_model, "pretrained": self.clip_pretrained}
+        if modality == "speech":
+            model = self.openai_whisper_model if self.whisper_backend == "openai-whisper" else self.whisper_model
+            return {"name": self.whisper_backend, "model": model}
+        raise ValueError(f"no encoder setting for {modality!r}")
 
     def with_cli(self, *, text_model: str | None = None, image: bool = True, speech: bool = True) -> RuntimeSettings:
         """These settings with command-line choices on top (a flag can only switch an input off)."""

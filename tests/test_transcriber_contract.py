@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from mmrec.audio import SAMPLE_RATE, write_wav
-from mmrec.encoders.speech import Transcript, available_backends, load_transcriber
+from mmrec.encoders.registry import available_encoders, load_encoder
+from mmrec.encoders.transcriber import Transcript
 from mmrec.errors import AudioInputError, ModelUnavailableError
 
 TRANSCRIPT_FIELDS = {"text", "language", "no_speech", "duration_s", "seconds", "backend", "model"}
@@ -37,7 +38,7 @@ def model(backend: str, request) -> str:
 
 @pytest.fixture
 def transcriber(backend: str, model: str):
-    t = load_transcriber(backend, model=model)
+    t = load_encoder("speech", backend, model=model)
     try:
         t.load()
     except ModelUnavailableError as e:
@@ -46,8 +47,8 @@ def transcriber(backend: str, model: str):
 
 
 def test_backends_are_named_and_report_their_state(backend, model):
-    t = load_transcriber(backend, model=model)
-    assert backend in available_backends()
+    t = load_encoder("speech", backend, model=model)
+    assert backend in available_encoders("speech")
     assert (t.backend, t.name, t.modality) == (backend, model, "speech")
     assert t.status.available and t.status.degraded and "not loaded" in t.status.reason
     try:
@@ -92,7 +93,7 @@ def test_bad_audio_is_an_audio_error_and_the_backend_stays_live(transcriber, sou
 
 def test_missing_weights_make_the_backend_unavailable_with_a_reason(backend, tmp_path: Path):
     missing = str(tmp_path / "no-such-model")
-    t = load_transcriber(backend, model=missing)
+    t = load_encoder("speech", backend, model=missing)
     with pytest.raises(ModelUnavailableError):
         t.transcribe((SAMPLE_RATE, _voice_like(1.0)))
     assert not t.status.available and "no-such-model" in t.status.reason

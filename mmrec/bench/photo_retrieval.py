@@ -150,7 +150,8 @@ def _row(catalog: Catalog, half: str | None, encoder: str, metrics: dict[str, An
 
 
 def main(argv: list[str] | None = None) -> None:
-    from ..encoders.image import load_image_encoders
+    from ..encoders.registry import load_encoder
+    from ..runtime_settings import RuntimeSettings
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--catalog", type=Path, action="append", required=True, help="catalog folder (repeatable)")
@@ -158,7 +159,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     args = parser.parse_args(argv)
 
-    encoder, _ = load_image_encoders()
+    settings = RuntimeSettings.from_env()
+    encoder = load_encoder("image", cache_dir=settings.cache_dir, **settings.encoder("image"))
     print(f"image encoder: {encoder.status.describe()}")
     rows = []
     for path in args.catalog:

@@ -18,7 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..encoders.text import load_text_encoder
+from ..encoders.registry import load_encoder
+from ..runtime_settings import RuntimeSettings
 from ..understanding import SentimentModel, sentiment_score
 from ..understanding.sentiment_model import FOLDS, load_labelled
 from .common import report, summarize_ms
@@ -69,7 +70,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=None, help="write the results as JSON here")
     args = parser.parse_args(argv)
 
-    model = SentimentModel(load_text_encoder())
+    settings = RuntimeSettings.from_env()
+    encoder = load_encoder("text", cache_dir=settings.cache_dir, **settings.encoder("text"))
+    model = SentimentModel(encoder, cache_root=settings.cache_dir)
     methods = {
         model.name: lambda text: model.score(text) >= 0.0,
         "lexicon": lambda text: sentiment_score(text) >= 0.0,

@@ -25,8 +25,10 @@ import numpy as np
 
 from mmrec.audio import SAMPLE_RATE, duration_s, load_audio, write_wav
 from mmrec.bench.common import peak_rss_mb, report, summarize_ms, time_calls
-from mmrec.encoders.speech import Transcriber, available_backends, load_transcriber
+from mmrec.encoders.registry import available_encoders, load_encoder
+from mmrec.encoders.transcriber import Transcriber
 from mmrec.errors import ModelUnavailableError
+from mmrec.runtime_settings import RuntimeSettings
 from mmrec.understanding import extract_rating
 
 VOICE_DIR = Path(__file__).resolve().parents[2] / "assets" / "voice"
@@ -165,9 +167,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         clips_dir = make_clips(Path(tmp))
         clips = long_clips(clips_dir)
-        for backend in available_backends():
+        cache = RuntimeSettings.from_env().cache_dir
+        for backend in available_encoders("speech"):
             for beam in BEAM_SIZES:
-                transcriber = load_transcriber(backend)
+                transcriber = load_encoder("speech", backend, cache_dir=cache)
                 transcriber.beam_size = beam
                 try:
                     transcriber.load()

@@ -64,6 +64,10 @@ class EmbeddingEncoder(Encoder):
     def encode(self, inputs: Sequence[Any], *, batch_size: int = 32, progress: bool = False) -> np.ndarray:
         """Encode ``inputs`` into an ``(len(inputs), dim)`` float32 array of unit rows."""
 
+    def text_encoder(self) -> EmbeddingEncoder | None:
+        """An encoder of texts into this encoder's space (text-to-photo search), or None if there is none."""
+        return None
+
 
 def normalize_rows(x: np.ndarray) -> np.ndarray:
     """Rows scaled to unit length (zero rows stay zero), as float32."""

@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from ..config import cache_dir, setting
+from ..config import cache_dir as default_cache_dir
 from ..errors import ModelUnavailableError
 from ..images import ImageSource, load_image
 from .base import EmbeddingEncoder, Status, normalize_rows
@@ -36,9 +36,12 @@ DECODE_SIDE = 448
 class ClipModel:
     """An open_clip model, its preprocessing and tokenizer; loaded once, on first use."""
 
-    def __init__(self, model_name: str | None = None, pretrained: str | None = None) -> None:
-        self.model_name = model_name or setting("clip_model", DEFAULT_MODEL) or DEFAULT_MODEL
-        self.pretrained = pretrained or setting("clip_pretrained", DEFAULT_PRETRAINED) or DEFAULT_PRETRAINED
+    def __init__(
+        self, model_name: str | None = None, pretrained: str | None = None, *, cache_dir: Path | None = None
+    ) -> None:
+        self.model_name = model_name or DEFAULT_MODEL
+        self.pretrained = pretrained or DEFAULT_PRETRAINED
+        self.weights_dir = str(default_cache_dir(cache_dir) / "open_clip")
         self._loaded: tuple[Any, Any, Any] | None = None
         self.error: str | None = None
         self._lock = threading.Lock()
@@ -80,7 +83,7 @@ class ClipModel:
                 raise FileNotFoundError(missing)
             pretrained = None if self.pretrained == RANDOM_INIT else self.pretrained
             model, _, preprocess = open_clip.create_model_and_transforms(
-                self.model_name, pretrained=pretrained, cache_dir=_weights_dir()
+                self.model_name, pretrained=pretrained, cache_dir=self.weights_dir
             )
             tokenizer = open_clip.get_tokenizer(self.model_name)
         except Exception as e:  # missing weights, no network, unknown model: all become a status reason
@@ -103,16 +106,16 @@ class ClipModel:
         if not hub:
             return None  # unknown tag or plain URL: open_clip itself reports it
         repo, filename = os.path.split(hub)
-        cached = try_to_load_from_cache(repo, filename or "open_clip_pytorch_model.bin", cache_dir=_weights_dir())
+        cached = try_to_load_from_cache(repo, filename or "open_clip_pytorch_model.bin", cache_dir=self.weights_dir)
         if isinstance(cached, str):
             return None
         if constants.HF_HUB_OFFLINE:
-            return f"weights {hub} are not in the cache {_weights_dir()} and HF_HUB_OFFLINE is set"
+            return f"weights {hub} are not in the cache {self.weights_dir} and HF_HUB_OFFLINE is set"
         host = urlparse(constants.ENDPOINT).hostname or constants.ENDPOINT
         try:
             socket.getaddrinfo(host, 443)
         except OSError as e:
-            return f"weights {hub} are not in the cache {_weights_dir()} and {host} is unreachable ({e})"
+            return f"weights {hub} are not in the cache {self.weights_dir} and {host} is unreachable ({e})"
         return None
 
     def encode_images(self, images: Sequence[ImageSource], *, batch_size: int, progress: bool) -> np.ndarray:
@@ -152,10 +155,6 @@ def _batched(inputs: Sequence[Any], fn: Any, batch_size: int, progress: bool, de
     return normalize_rows(np.concatenate(out))
 
 
-def _weights_dir() -> str:
-    return str(cache_dir() / "open_clip")
-
-
 def _is_file(value: str) -> bool:
     return Path(value).expanduser().is_file()
 
@@ -190,6 +189,9 @@ class ClipImageEncoder(_ClipEncoder):
     def encode(self, inputs: Sequence[ImageSource], *, batch_size: int = 32, progress: bool = False) -> np.ndarray:
         vectors = self.model.encode_images(inputs, batch_size=batch_size, progress=progress)
         return vectors.reshape(len(inputs), self.dim)
+
+    def text_encoder(self) -> EmbeddingEncoder:
+        return ClipTextEncoder(self.model)
 
 
 class ClipTextEncoder(_ClipEncoder):

