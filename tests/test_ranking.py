@@ -116,3 +116,35 @@ def test_synthetic_store_ranks_random_vectors_without_any_model():
     profile = Profile()
     profile.add("text", store.spaces["text"].vectors[7], 1.0, "item 7", item="s7")
     assert rank(store, profile, k=1)[0].id == "s7"
+
+
+def _mixed_profile(store: ItemStore, rng: np.random.Generator) -> Profile:
+    """Wanted and unwanted evidence, a disliked item, wanted and avoided words: every sign of score."""
+    profile = Profile()
+    vectors = store.spaces["text"].vectors
+    for weight in (1.0, 0.6, -0.8):
+        profile.add("text", rng.standard_normal(vectors.shape[1]).astype(np.float32), weight, "a review")
+        profile.turn += 1
+    row = int(rng.integers(len(store)))
+    profile.add("text", vectors[row], -1.0, "disliking it", item=store.catalog[row].id)
+    profile.add_terms(("red",), ("blue",))
+    return profile
+
+
+@pytest.mark.parametrize("diversity", [0.0, 0.4])
+def test_bounding_a_large_catalog_first_gives_the_same_list_as_scoring_every_row(monkeypatch, diversity):
+    import mmrec.ranking as ranking
+
+    store = ItemStore.synthetic(n=3000, dim=16, seed=11)
+    config = load_config(diversity=diversity)
+    rng = np.random.default_rng(4)
+    for _ in range(5):
+        profile = _mixed_profile(store, rng)
+        monkeypatch.setattr(ranking, "PRUNE_ABOVE", 10**9)
+        exact = rank(store, profile, config, k=10)
+        monkeypatch.setattr(ranking, "PRUNE_ABOVE", 100)
+        pruned = rank(store, profile, config, k=10)
+        assert [r.id for r in pruned] == [r.id for r in exact]
+        for a, b in zip(pruned, exact):
+            assert a.score == pytest.approx(b.score, abs=1e-5)
+            assert a.features == pytest.approx(b.features, abs=1e-5)

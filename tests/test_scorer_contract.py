@@ -57,16 +57,17 @@ def test_raw_scores_are_finite_float_one_per_candidate_row(scorer, summary):
     assert scores.shape == (4,) and np.issubdtype(scores.dtype, np.floating) and np.isfinite(scores).all()
 
 
-def test_without_rejections_scores_of_a_subset_match_the_scores_of_every_row(scorer, store):
-    # (a rejected item's near-duplicate threshold is a quantile of the candidates, so it may move)
-    profile = Profile()
-    for space in ("text", "image", "clip_text"):
-        profile.add(space, store.spaces[space].vectors[4], 1.0, "liking item 4", item="i4")
-    profile.add_terms(("red",), ())
-    summary = ProfileSummary.of(profile)
+def test_a_rows_score_does_not_depend_on_which_other_rows_are_scored(scorer, summary):
     every = scorer.score(summary, np.arange(N))
     rows = np.array([3, 1, 20])
     np.testing.assert_allclose(scorer.score(summary, rows), every[rows], atol=1e-6)
+
+
+def test_the_bound_is_never_below_the_score(scorer, summary):
+    rows = np.arange(N)
+    bound = scorer.bound(summary, rows)
+    assert bound.shape == (N,) and np.all(bound >= scorer.score(summary, rows) - 1e-6)
+    np.testing.assert_allclose(scorer.bound(summary, rows[5:9]), bound[5:9], atol=1e-6)
 
 
 def test_an_empty_profile_is_scored_without_error(scorer):

@@ -13,6 +13,8 @@ NOTICEABLE = 0.02
 """A signal's share of an item's score below which it is not worth naming."""
 WORTH_A_WARNING = 0.08
 """How strongly a signal must push an item down before the reason says so."""
+FLOOR_SAMPLE = 20_000
+"""Items whose similarity to a rejected item sets its near-duplicate floor (every item, up to this many)."""
 VERBS = {"text": "close to", "image": "looks like", "clip_text": "pictured like"}
 
 
@@ -21,14 +23,18 @@ class EmbeddingScorer(Scorer):
 
     A rejected description or photo sinks items by their excess similarity to it, without lifting
     everything unlike it. A rejected item sinks only its near-duplicates: items more similar to it
-    than ``near_duplicate_quantile`` of the candidates, so one disliked jacket does not sink all
-    jackets. All query vectors are scored in one pass over the item matrix.
+    than ``near_duplicate_quantile`` of the catalog's items (of an even sample of
+    :data:`FLOOR_SAMPLE` in a larger catalog), so one disliked jacket does not sink all jackets. All
+    query vectors are scored in one pass over the item matrix. Both parts that sink items are at most
+    zero, so the excess similarity to the wanted evidence alone is the :meth:`bound`.
     """
 
     def __init__(self, name: str, index: EmbeddingIndex, *, near_duplicate_quantile: float = 0.97) -> None:
         self.name = name
         self.index = index
         self.near_duplicate_quantile = near_duplicate_quantile
+        present = np.flatnonzero(index.present)
+        self._floor_rows = present[:: max(1, -(-len(present) // FLOOR_SAMPLE))]
 
     def active(self, summary: ProfileSummary) -> bool:
         return self.name in summary.spaces
@@ -38,9 +44,8 @@ class EmbeddingScorer(Scorer):
         if space is None:
             return np.zeros(len(rows), dtype=np.float32)
         queries = [q for q in (space.toward, space.away) if q is not None] + [space.vectors[i] for i in space.rejected]
-        every = len(rows) == len(self.index)
         matrix = np.stack(queries, axis=1).astype(np.float32)
-        sims = self.index.scores(matrix, None if every else rows)
+        sims = self._scores(matrix, rows)
         excess = sims - self.index.mean_vector @ matrix
         score = np.zeros(len(rows), dtype=np.float32)
         column = 0
@@ -51,10 +56,31 @@ class EmbeddingScorer(Scorer):
             score += np.minimum(0.0, excess[:, column])
             column += 1
         for offset, i in enumerate(space.rejected):
+            floor = self._floor(space.vectors[i])
             item_sims = sims[:, column + offset]
-            floor = float(np.quantile(item_sims, self.near_duplicate_quantile))
             score -= -space.shares[i] * np.maximum(0.0, item_sims - floor) / max(1e-6, 1.0 - floor)
         return score * self.index.present[rows]
+
+    def bound(self, summary: ProfileSummary, rows: np.ndarray) -> np.ndarray:
+        space = summary.spaces.get(self.name)
+        if space is None or space.toward is None:
+            return np.zeros(len(rows), dtype=np.float32)
+        every = len(rows) == len(self.index)
+        excess = self._scores(space.toward, rows).astype(np.float32, copy=False)
+        excess -= np.float32(self.index.mean_vector @ space.toward)
+        excess *= self.index.present if every else self.index.present[rows]
+        return excess
+
+    def _scores(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Cosines with ``rows``: every row (in catalog order, as the ranker passes them) or a subset."""
+        return self.index.scores(query, None if len(rows) == len(self.index) else rows)
+
+    def _floor(self, vector: np.ndarray) -> float:
+        """Similarity to ``vector`` above which an item counts as its near-duplicate."""
+        if not len(self._floor_rows):
+            return 1.0
+        sims = self.index.vectors[self._floor_rows] @ vector.astype(np.float32)
+        return float(np.quantile(sims, self.near_duplicate_quantile))
 
     def candidates(self, summary: ProfileSummary, k: int) -> np.ndarray | None:
         space = summary.spaces.get(self.name)
