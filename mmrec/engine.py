@@ -21,8 +21,9 @@ from typing import Any
 
 import numpy as np
 
+from .cache_files import cache_health
 from .catalog import Catalog, Item, load_catalog
-from .config import cache_dir as resolve_cache_dir
+from .config import DEFAULT_CACHE_DIR
 from .encoders.base import EmbeddingEncoder, Encoder, Status
 from .encoders.registry import load_encoder
 from .errors import ModelUnavailableError, TooLittleDataError
@@ -84,11 +85,14 @@ class Engine:
         settings = (settings or RuntimeSettings.from_env()).with_cli(text_model=text_model, image=image, speech=speech)
         if not isinstance(catalog, Catalog):
             catalog = load_catalog(catalog)
-        root = resolve_cache_dir(cache_dir or settings.cache_dir)
+        root, cache_problem = cache_health(Path(cache_dir or settings.cache_dir or DEFAULT_CACHE_DIR).expanduser())
+        unavailable: dict[str, Status] = {}
+        if cache_problem:
+            warnings.warn(cache_problem, stacklevel=2)
+            unavailable["cache"] = Status(True, "cache", cache_problem, degraded=True)
         text = load_encoder("text", cache_dir=root, **settings.encoder("text"))
         text_vectors, present = embed_catalog(catalog, text, Item.text, cache_root=root, progress=progress)
         modalities = {"text": Modality("text", EmbeddingIndex(text_vectors, present, model=text.name), text)}
-        unavailable: dict[str, Status] = {}
         if settings.image:
             modalities.update(_image_modalities(catalog, root, progress, unavailable, settings))
         else:

@@ -9,8 +9,6 @@ uses an approximate FAISS IVF index when ``faiss`` is installed.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .cache_files import read_arrays, write_arrays
 from .catalog import Catalog, Item, item_key
 from .encoders.base import EmbeddingEncoder, normalize_rows
 from .errors import InputError
@@ -62,6 +61,10 @@ def embed_catalog(
         for start in _progress(range(0, len(todo), batch_size), progress, encoder, len(todo), batch_size):
             rows = todo[start : start + batch_size]
             encoded = _encode_batch(encoder, [to_input(catalog[r]) for r in rows], batch_size, broken, rows)
+            finite = np.isfinite(encoded).all(axis=1)
+            if not finite.all():  # a broken model: those items are skipped, not ranked as NaN
+                encoded[~finite] = 0.0
+                broken.extend(r for r, ok in zip(rows, finite.tolist()) if not ok)
             vectors[rows] = encoded
             present[rows] = np.linalg.norm(encoded, axis=1) > 0
         cached.update({keys[r]: vectors[r] for r in todo if present[r]})
@@ -105,23 +108,15 @@ def _slug(name: str) -> str:
 
 
 def _read_cache(path: Path) -> dict[str, np.ndarray]:
-    if not path.is_file():
+    """Cached vectors by content key; {} when the file is absent or fails validation (it is rebuilt)."""
+    arrays = read_arrays(path, ("keys", "vectors"))
+    if arrays is None or arrays["vectors"].ndim != 2 or len(arrays["keys"]) != len(arrays["vectors"]):
         return {}
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            return dict(zip(data["keys"].tolist(), data["vectors"]))
-    except (OSError, ValueError, KeyError):
-        return {}  # a damaged cache is rebuilt, not trusted
+    return dict(zip(arrays["keys"].tolist(), arrays["vectors"]))
 
 
 def _write_cache(path: Path, entries: dict[str, np.ndarray]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    keys = np.array(list(entries), dtype=str)
-    vectors = np.stack(list(entries.values())).astype(np.float32)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz")
-    with os.fdopen(fd, "wb") as f:
-        np.savez(f, keys=keys, vectors=vectors)
-    os.replace(tmp, path)
+    write_arrays(path, {"keys": np.array(list(entries), dtype=str), "vectors": np.stack(list(entries.values()))})
 
 
 class EmbeddingIndex:

@@ -43,7 +43,7 @@ def model(text_encoder, tmp_path_factory) -> SentimentModel:
 def test_head_trains_deterministically_and_caches_identical_weights(model, text_encoder, tmp_path):
     assert model.cache_path().is_file()
     assert model.cache_path().name.startswith("all-MiniLM-L6-v2-")
-    cached = Head.load(model.cache_path())
+    cached = Head.load(model.cache_path(), len(model.head.weights))
     assert np.array_equal(cached.weights, model.head.weights)
     again = SentimentModel(text_encoder, cache_root=tmp_path)
     assert np.array_equal(again.head.weights, model.head.weights)  # retrained from scratch in a fresh cache

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import threading
 import warnings
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..cache_files import read_arrays, write_arrays
 from ..config import cache_dir
 from ..encoders.base import EmbeddingEncoder
 from ..errors import ModelUnavailableError
@@ -128,6 +128,9 @@ def calibrate_threshold(logits: np.ndarray, positive: np.ndarray) -> float:
     return float((cuts[best[0]] + cuts[run_end]) / 2)
 
 
+HEAD_FIELDS = ("weights", "threshold", "cv_accuracy", "cv_balanced_accuracy", "n_train")
+
+
 @dataclass(frozen=True)
 class Head:
     """Trained weights (bias last), the calibrated logit threshold and out-of-fold validation figures."""
@@ -138,29 +141,23 @@ class Head:
     cv_balanced_accuracy: float
     n_train: int
 
-    def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
-        np.savez(
-            tmp,
-            weights=self.weights,
-            threshold=self.threshold,
-            cv_accuracy=self.cv_accuracy,
-            cv_balanced_accuracy=self.cv_balanced_accuracy,
-            n_train=self.n_train,
-        )
-        os.replace(tmp, path)
+    def save(self, path: Path) -> bool:
+        """Cache the head at ``path``; False (with a warning) when the cache is not writable."""
+        return write_arrays(path, {name: np.asarray(getattr(self, name)) for name in HEAD_FIELDS})
 
     @classmethod
-    def load(cls, path: Path) -> Head:
-        with np.load(path, allow_pickle=False) as data:
-            return cls(
-                weights=data["weights"],
-                threshold=float(data["threshold"]),
-                cv_accuracy=float(data["cv_accuracy"]),
-                cv_balanced_accuracy=float(data["cv_balanced_accuracy"]),
-                n_train=int(data["n_train"]),
-            )
+    def load(cls, path: Path, dim: int) -> Head | None:
+        """The head cached at ``path`` for features of length ``dim``, or None if absent or bad."""
+        data = read_arrays(path, HEAD_FIELDS)
+        if data is None or data["weights"].shape != (dim,):
+            return None
+        return cls(
+            weights=data["weights"],
+            threshold=float(data["threshold"]),
+            cv_accuracy=float(data["cv_accuracy"]),
+            cv_balanced_accuracy=float(data["cv_balanced_accuracy"]),
+            n_train=int(data["n_train"]),
+        )
 
 
 def train_head(x: np.ndarray, positive: np.ndarray) -> Head:
@@ -242,8 +239,10 @@ class SentimentModel:
     def _load_or_train(self) -> Head:
         assert self._encoder is not None
         path = self.cache_path()
-        if path.is_file():
-            return Head.load(path)
+        weights = features(np.zeros((1, self._encoder.dim)), [""]).shape[1] + 1  # and the bias
+        cached = Head.load(path, weights)
+        if cached is not None:
+            return cached
         rows = load_labelled(self._training_file)
         texts = [text for text, _ in rows]
         x = features(self._encoder.encode(texts), texts)
