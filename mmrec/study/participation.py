@@ -236,11 +236,16 @@ class Participation:
         self.session = None
 
     def questionnaire(self) -> list[LikertItem | AttentionCheck]:
+        """The statements to rate after each task (see :meth:`questionnaire_of`)."""
+        return self.questionnaire_of(self.study)
+
+    @staticmethod
+    def questionnaire_of(study: Study) -> list[LikertItem | AttentionCheck]:
         """The statements to rate, attention checks spread evenly among the questionnaire items."""
-        items: list[LikertItem | AttentionCheck] = list(self.study.questionnaire)
-        checks = self.study.attention_checks
+        items: list[LikertItem | AttentionCheck] = list(study.questionnaire)
+        checks = study.attention_checks
         for n, check in enumerate(checks, 1):
-            items.insert(round(n * len(self.study.questionnaire) / (len(checks) + 1)) + n - 1, check)
+            items.insert(round(n * len(study.questionnaire) / (len(checks) + 1)) + n - 1, check)
         return items
 
     def answer_questionnaire(self, answers: Mapping[str, str | None]) -> None:
