@@ -10,6 +10,8 @@ import pytest
 from mmrec import Engine
 from mmrec.errors import StudyError
 from mmrec.events import Like, Photo, Review
+from mmrec.replay import read_records, replay
+from mmrec.study.export import export
 from mmrec.study.participation import StudyRun
 from mmrec.study.spec import parse_study
 from mmrec.study.store import open_store
@@ -97,6 +99,18 @@ def test_a_whole_within_subject_participation_is_logged_in_order(run):
     row = run.store.participants_of()[0]
     assert row["status"] == "completed"
     assert "abc123" not in str(run.store.history(p.id))
+
+
+def test_the_exported_json_lines_replay_to_the_lists_participants_saw(run, engine, tmp_path):
+    p = run.enroll({})
+    p.answer_background({"age": 22})
+    session = p.start_task()
+    session.submit(Review("a warm waterproof jacket"))
+    session.submit(Review("cheaper, not black"))
+    out = tmp_path / "log.jsonl"
+    assert export(run.store, "jsonl", out) == 2
+    diffs = replay(read_records(out), engine)
+    assert len(diffs) == 2 and all(d.same for d in diffs), [d.describe() for d in diffs]
 
 
 def test_resume_gives_the_same_participant_live_or_rebuilt_from_the_log(run, engine):
