@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import urllib.error
 import urllib.request
@@ -96,13 +97,14 @@ def browser():
 def server(request, served_catalog, cache_root, tmp_path_factory) -> Iterator[StudyServer]:
     """The app serving :data:`STUDY` on one backend; the tests below run in order on it (the last kills it)."""
     tmp_path = tmp_path_factory.mktemp(f"study-{request.param}")
+    port = free_port()
     study_file = tmp_path / "study.yaml"
-    study_file.write_text(yaml.safe_dump(STUDY))
+    redirect = f"http://127.0.0.1:{port}/admin?cc={{code}}"  # a page of the app itself: no network needed
+    study_file.write_text(yaml.safe_dump({**STUDY, "completion": {**STUDY["completion"], "redirect": redirect}}))
     env = {"MMREC_CACHE_DIR": str(cache_root), "MMREC_DATA_DIR": str(tmp_path / "data"), "MMREC_ADMIN_TOKEN": TOKEN}
     env["GRADIO_TEMP_DIR"] = str(tmp_path / "uploads")
     if request.param == "postgresql":
         env["MMREC_STUDY_DB"] = fresh_postgres_database(request.getfixturevalue("postgres_server"))
-    port = free_port()
     s = StudyServer(f"http://127.0.0.1:{port}/", env, ("--study", str(study_file)), tmp_path / "app.log", port)
     s.start(served_catalog)
     s.backend = request.param
@@ -190,6 +192,8 @@ def finish(page, seen: Seen) -> None:
     done = page.locator("#mm-study-done")
     done.wait_for(timeout=TIMEOUT)
     assert "BROWSER-OK" in done.inner_text() and seen.code in done.inner_text()
+    assert not page.evaluate("window.__cspViolations"), "the study page broke its own Content-Security-Policy"
+    page.wait_for_url(re.compile(r"/admin\?cc=BROWSER-OK$"), timeout=30_000)  # sent on to the platform
 
 
 def exported(server: StudyServer) -> list[dict]:
