@@ -254,7 +254,7 @@ class App:
             *self.messages,
         ]
         listen = {"outputs": outputs, "concurrency_id": QUEUE, "show_progress": "minimal"}
-        gr.on(
+        review = gr.on(
             [self.send_review.click, self.review.submit],
             self.on_review,
             [self.state, self.focus, self.review],
@@ -262,13 +262,17 @@ class App:
         )
         # Media reach mmrec as the client named them (preprocess=False): the gate checks every path, and
         # mmrec's decoders explain an unreadable file.
-        self.send_voice.click(self.on_voice, [self.state, self.focus, self.audio], preprocess=False, **listen)
-        self.more.click(self.on_photo_more, [self.state, self.focus, self.photo], preprocess=False, **listen)
-        self.less.click(self.on_photo_less, [self.state, self.focus, self.photo], preprocess=False, **listen)
-        self.like.click(self.on_like, [self.state, self.focus], **listen)
-        self.dislike.click(self.on_dislike, [self.state, self.focus], **listen)
-        self.reset.click(self.on_reset, [self.state], **listen)
-        self.gallery.click(self.on_card, [self.state, self.focus], **listen)
+        self.actions = [
+            review,
+            self.send_voice.click(self.on_voice, [self.state, self.focus, self.audio], preprocess=False, **listen),
+            self.more.click(self.on_photo_more, [self.state, self.focus, self.photo], preprocess=False, **listen),
+            self.less.click(self.on_photo_less, [self.state, self.focus, self.photo], preprocess=False, **listen),
+            self.like.click(self.on_like, [self.state, self.focus], **listen),
+            self.dislike.click(self.on_dislike, [self.state, self.focus], **listen),
+            self.reset.click(self.on_reset, [self.state], **listen),
+            self.gallery.click(self.on_card, [self.state, self.focus], **listen),
+        ]
+        """The events that may submit an interaction (a caller can chain on them with ``.then``)."""
         self.focus.input(self.on_focus, [self.state, self.focus], **listen)
         self.photo_example_list.click(self.on_example, None, [self.photo], concurrency_id=QUEUE)
         self.voice_example_list.click(self.on_example, None, [self.audio], concurrency_id=QUEUE)

@@ -60,6 +60,7 @@ class StudyPage:
             with self._screen_column("task"):
                 self.task_info = gr.HTML(elem_id="mm-study-task-info")
                 self.app.recommender()
+                self.progress = gr.HTML(elem_id="mm-study-progress")
                 self.finish = gr.Button("Finish task", variant="primary", elem_id="mm-study-finish")
                 self.finish_msg = gr.HTML(elem_id="mm-study-finish-msg")
             with self._screen_column("questionnaire"):
@@ -96,6 +97,7 @@ class StudyPage:
             self.params,
             self.token,
             self.task_info,
+            self.progress,
             self.finish_msg,
             self.consent_msg,
             self.background_msg,
@@ -119,6 +121,8 @@ class StudyPage:
             None, js=REDIRECT_JS
         )
         self.withdraw.click(self.on_withdraw, [self.participation, self.withdraw_code], **step)
+        for action in self.app.actions:
+            action.then(self.on_progress, [self.participation], [self.progress], queue=False, show_progress="hidden")
 
     # --- handlers ---
 
@@ -154,6 +158,9 @@ class StudyPage:
 
     def on_ratings(self, p: Participation | None, *values: str | None) -> dict:
         return self._step(p, lambda: p.answer_questionnaire(dict(zip(self.ratings, values))), self.ratings_msg)
+
+    def on_progress(self, p: Participation | None) -> str:
+        return _progress(p) if p is not None and p.step == "task" else ""
 
     def on_withdraw(self, p: Participation | None, code: str) -> dict:
         code = (code or "").strip()
@@ -191,7 +198,7 @@ class StudyPage:
             out[self.app.state] = None
         elif name == "task":
             out.update(self.app.show_visit(Visit(p.start_task())))
-            out.update({self.task_info: self._task_info(p), self.finish_msg: ""})
+            out.update({self.task_info: self._task_info(p), self.progress: _progress(p), self.finish_msg: ""})
         elif name == "questionnaire":
             out.update({radio: None for radio in self.ratings.values()})
             out.update({self.questionnaire_info: self._questionnaire_info(p), self.ratings_msg: ""})
@@ -255,6 +262,22 @@ def _question_widget(q: Question) -> gr.components.Component:
 
 def _paragraphs(text: str) -> str:
     return "".join(f"<p>{esc(block.strip())}</p>" for block in text.split("\n\n") if block.strip())
+
+
+def _progress(p: Participation) -> str:
+    """How far the task is against its minimums (nothing when it has none)."""
+    now = p.progress()
+    parts = []
+    if now.min_interactions:
+        parts.append(f"{min(now.interactions, now.min_interactions)} of {now.min_interactions} interactions")
+    if now.min_seconds:
+        parts.append(f"{min(int(now.seconds), int(now.min_seconds))} of {now.min_seconds:g} seconds")
+    if not parts:
+        return ""
+    state = "you can finish the task when you are ready" if now.ready else "keep going"
+    return (
+        f'<p class="mm-study-progress" data-ready="{str(now.ready).lower()}">Progress: {", ".join(parts)}: {state}.</p>'
+    )
 
 
 def _code_note(p: Participation) -> str:
