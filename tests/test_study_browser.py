@@ -154,7 +154,8 @@ def start(page, url: str, pid: str) -> Seen:
     turn, ids = shown(page)
     assert turn == 0
     seen = Seen(code=page.locator("#mm-study-code").first.inner_text(), lists={0: ids})
-    seen.condition = "all inputs" if page.locator("#mm-tab-voice").count() else "text only"
+    tabs = page.locator("#mm-controls button[role=tab]").all_inner_texts()
+    seen.condition = "all inputs" if len(tabs) == 3 else "text only"
     return seen
 
 
@@ -176,8 +177,10 @@ def run_task(page, seen: Seen, *, reload_midway: bool) -> None:
         seen.lists[2] = wait_turn(page, 2)
         seen.actions.append({"type": "like", "item": item})
         assert page.locator("#mm-gallery .mm-reason").count() > 0
+        assert page.locator("#mm-like").count() == 1
     else:
         assert page.locator("#mm-tab-voice, #mm-tab-photo, #mm-like, [data-action='like']").count() == 0
+        assert page.locator("#mm-controls button[role=tab]").all_inner_texts() == ["✍️ Review"]
         assert page.locator("#mm-gallery .mm-reason, .mm-unavailable").count() == 0
         review(page, seen, "cheaper, and not black")
     page.wait_for_selector('#mm-study-progress [data-ready="true"]', timeout=TIMEOUT)

@@ -22,7 +22,7 @@ from ..errors import InputError, StudyError
 from ..events import Dislike, Event, Like, Photo, Reset, Review, Voice
 from ..images import load_image
 from ..media_gate import Media, MediaGate
-from ..recommender_config import RecommenderConfig
+from ..recommender_config import INPUT_TYPES, RecommenderConfig
 from ..session import Session
 from .examples import Example, example_photos, example_reviews, example_voices, render_examples
 from .render import (
@@ -84,7 +84,8 @@ class App:
     """The widgets of one page and the handlers wiring them to a per-browser :class:`Visit`.
 
     With ``open_visits=False`` (a study) a visit exists only once the study has started the participant's
-    session: an action arriving without one is refused instead of starting an unlogged session.
+    session: an action arriving without one is refused instead of starting an unlogged session. Inputs
+    outside ``inputs`` (session event types) are built invisible, so the page never renders them.
     """
 
     def __init__(
@@ -96,9 +97,11 @@ class App:
         inline_images: bool = False,
         limits: WebLimits = WebLimits(),
         open_visits: bool = True,
+        inputs: tuple[str, ...] = INPUT_TYPES,
     ) -> None:
         self.engine = engine
         self.open_visits = open_visits
+        self.inputs = inputs
         self.catalog = engine.catalog
         self.gate = gate
         self.top_k = top_k
@@ -147,27 +150,15 @@ class App:
         self._wire()
 
     def show_visit(self, visit: Visit) -> dict:
-        """Every widget of the recommender as ``visit`` left it, inputs its config does not accept not rendered."""
-        config = visit.session.config
-        shown = {
-            self.review_tab: "review" in config.inputs,
-            self.voice_tab: "voice" in config.inputs,
-            self.photo_tab: "photo" in config.inputs,
-            self.like_row: "like" in config.inputs,
-        }
-        tabs = {self.review_tab: "review", self.voice_tab: "voice", self.photo_tab: "photo"}
-        first = next((name for tab, name in tabs.items() if shown[tab]), None)
-        out: dict = {box: gr.update(visible=visible) for box, visible in shown.items()}
-        out.update({box: "" for box in self.messages})
+        """Every widget of the recommender as ``visit`` left it (after a reload, or a new task)."""
+        history = visit.session.history
+        out: dict = {box: "" for box in self.messages}
         out.update(
             {
                 self.state: visit,
-                self.tabs: gr.Tabs(selected=first) if first is not None else gr.skip(),
                 self.gallery: self._cards(visit, None),
-                self.understood: render_understood(
-                    visit.session.history[-1] if visit.session.history else None, self.catalog
-                ),
-                self.history: render_history(visit.session.history, self.catalog),
+                self.understood: render_understood(history[-1] if history else None, self.catalog),
+                self.history: render_history(history, self.catalog),
                 self.focus: NO_FOCUS,
                 self.focus_note: focus_note(self.catalog, None),
                 self.review: "",
@@ -175,21 +166,17 @@ class App:
         )
         return out
 
-    @property
-    def visibility_outputs(self) -> list:
-        """The containers :meth:`show_visit` shows or leaves out per config."""
-        return [self.review_tab, self.voice_tab, self.photo_tab, self.like_row, self.tabs]
-
     def _controls(self) -> None:
         choices = [("— none: general requests —", NO_FOCUS)] + _item_choices(self.catalog)
         self.focus = gr.Dropdown(choices, value=NO_FOCUS, label="Item in focus", elem_id="mm-focus", filterable=True)
         self.focus_note = gr.HTML(focus_note(self.catalog, None), elem_id="mm-focus-note")
-        with gr.Row() as self.like_row:
+        with gr.Row(visible="like" in self.inputs):
             self.like = gr.Button("👍 Like", elem_id="mm-like", size="sm", min_width=80)
             self.dislike = gr.Button("👎 Dislike", elem_id="mm-dislike", size="sm", min_width=80)
         self.feedback_msg = gr.HTML(elem_id="mm-feedback-msg")
-        with gr.Tabs() as self.tabs:
-            with gr.Tab("✍️ Review", id="review", elem_id="mm-tab-review") as self.review_tab:
+        offered = [tab for tab in ("review", "voice", "photo") if tab in self.inputs]
+        with gr.Tabs(selected=offered[0] if offered else None):
+            with gr.Tab("✍️ Review", id="review", elem_id="mm-tab-review", visible="review" in offered):
                 self.review = gr.Textbox(
                     label="Your review or request",
                     placeholder="e.g. I want a warm jacket for running, not black",
@@ -200,7 +187,7 @@ class App:
                 self.send_review = gr.Button("Send review", variant="primary", elem_id="mm-send-review")
                 self.review_msg = gr.HTML(elem_id="mm-review-msg")
                 gr.Examples([[t] for t in example_reviews(self.catalog)], inputs=[self.review], label="Example reviews")
-            with gr.Tab("🎙️ Voice", id="voice", elem_id="mm-tab-voice") as self.voice_tab:
+            with gr.Tab("🎙️ Voice", id="voice", elem_id="mm-tab-voice", visible="voice" in offered):
                 speech = self.status.get("speech")
                 gr.HTML(unavailable_note(speech, "Voice input"))
                 self.audio = gr.Audio(
@@ -217,7 +204,7 @@ class App:
                     js_on_load=EXAMPLE_JS,
                     elem_id="mm-voice-examples",
                 )
-            with gr.Tab("📷 Photo", id="photo", elem_id="mm-tab-photo") as self.photo_tab:
+            with gr.Tab("📷 Photo", id="photo", elem_id="mm-tab-photo", visible="photo" in offered):
                 image = self.status.get("image")
                 gr.HTML(unavailable_note(image, "Photo input"))
                 self.photo = gr.Image(

@@ -1,7 +1,7 @@
 """The participant's page of a study: consent, background questions, tasks, questionnaires, completion.
 
-Each step is a column shown on its own; the task column holds the normal recommender (:class:`App`)
-under the participant's condition, with the inputs the condition leaves out not rendered at all. The
+Each step is a column shown on its own; the task column holds the normal recommender (:class:`App`),
+one per condition, built with only that condition's inputs (the others are never rendered). The
 page calls :mod:`mmrec.study.participation` only; the recommender session logs its own turns. The
 resume token lives encrypted in the browser (``gr.BrowserState``), so a reload continues the same
 participant, and only that one.
@@ -33,14 +33,15 @@ REDIRECT_JS = """() => {
 class StudyPage:
     """The widgets of the study page and the handlers taking a participant from step to step."""
 
-    def __init__(self, app: App, run: StudyRun) -> None:
-        self.app = app
+    def __init__(self, apps: Mapping[str, App], run: StudyRun) -> None:
+        self.apps = dict(apps)
+        """Condition name -> the recommender widgets of that condition."""
         self.run = run
         self.study = run.study
 
     def build(self) -> gr.Blocks:
-        with gr.Blocks(title=self.study.title, analytics_enabled=False, delete_cache=self.app.sweep) as demo:
-            self.app.state = gr.State(None)
+        sweep = next(iter(self.apps.values())).sweep
+        with gr.Blocks(title=self.study.title, analytics_enabled=False, delete_cache=sweep) as demo:
             self.participation = gr.State(None)
             self.params = gr.State({})
             self.token = gr.BrowserState(None, storage_key=STORAGE_KEY, secret=self.run.browser_secret)
@@ -59,7 +60,11 @@ class StudyPage:
                 self.background_msg = gr.HTML(elem_id="mm-study-background-msg")
             with self._screen_column("task"):
                 self.task_info = gr.HTML(elem_id="mm-study-task-info")
-                self.app.recommender()
+                self.arms: dict[str, gr.Column] = {}
+                for n, (name, app) in enumerate(self.apps.items()):
+                    with gr.Column(visible=False, elem_id=f"mm-study-arm-{n}") as self.arms[name]:
+                        app.state = gr.State(None)
+                        app.recommender()
                 self.progress = gr.HTML(elem_id="mm-study-progress")
                 self.finish = gr.Button("Finish task", variant="primary", elem_id="mm-study-finish")
                 self.finish_msg = gr.HTML(elem_id="mm-study-finish-msg")
@@ -108,8 +113,8 @@ class StudyPage:
             self.closed_html,
             self.withdraw_code,
             self.withdraw_msg,
-            *self.app.outputs,
-            *self.app.visibility_outputs,
+            *self.arms.values(),
+            *(box for app in self.apps.values() for box in app.outputs),
         ]
         step = {"outputs": self.outputs, "concurrency_id": QUEUE, "show_progress": "minimal"}
         demo.load(self.on_load, [self.token], **step)
@@ -121,8 +126,14 @@ class StudyPage:
             None, js=REDIRECT_JS
         )
         self.withdraw.click(self.on_withdraw, [self.participation, self.withdraw_code], **step)
-        for action in self.app.actions:
-            action.then(self.on_progress, [self.participation], [self.progress], queue=False, show_progress="hidden")
+        for action in (a for app in self.apps.values() for a in app.actions):
+            action.then(
+                self.on_progress,
+                [self.participation],
+                [self.progress, self.finish_msg],
+                queue=False,
+                show_progress="hidden",
+            )
 
     # --- handlers ---
 
@@ -159,8 +170,9 @@ class StudyPage:
     def on_ratings(self, p: Participation | None, *values: str | None) -> dict:
         return self._step(p, lambda: p.answer_questionnaire(dict(zip(self.ratings, values))), self.ratings_msg)
 
-    def on_progress(self, p: Participation | None) -> str:
-        return _progress(p) if p is not None and p.step == "task" else ""
+    def on_progress(self, p: Participation | None) -> tuple[str, str]:
+        """The task's progress after an action (and no stale refusal to finish)."""
+        return (_progress(p) if p is not None and p.step == "task" else "", "")
 
     def on_withdraw(self, p: Participation | None, code: str) -> dict:
         code = (code or "").strip()
@@ -195,9 +207,11 @@ class StudyPage:
         out: dict = {column: gr.update(visible=key == name) for key, column in self.screens.items()}
         out.update({self.participation: p, self.closed_html: closed})
         if p is None:
-            out[self.app.state] = None
+            out.update({app.state: None for app in self.apps.values()})
         elif name == "task":
-            out.update(self.app.show_visit(Visit(p.start_task())))
+            arm = p.condition.name
+            out.update({column: gr.update(visible=key == arm) for key, column in self.arms.items()})
+            out.update(self.apps[arm].show_visit(Visit(p.start_task())))
             out.update({self.task_info: self._task_info(p), self.progress: _progress(p), self.finish_msg: ""})
         elif name == "questionnaire":
             out.update({radio: None for radio in self.ratings.values()})
@@ -246,9 +260,12 @@ class StudyPage:
 def build_study_app(
     engine: Engine, run: StudyRun, *, inline_images: bool = False, limits: WebLimits = WebLimits()
 ) -> tuple[gr.Blocks, App]:
-    """The study's page for ``run``, queued like the recommender page, and the :class:`App` inside it."""
-    app = new_app(engine, open_visits=False, inline_images=inline_images, limits=limits)
-    return queued(StudyPage(app, run).build()), app
+    """The study's page for ``run``, queued like the recommender page, and the :class:`App` of its first condition."""
+    apps = {
+        name: new_app(engine, open_visits=False, inline_images=inline_images, limits=limits, inputs=config.inputs)
+        for name, config in run.configs.items()
+    }
+    return queued(StudyPage(apps, run).build()), next(iter(apps.values()))
 
 
 def _question_widget(q: Question) -> gr.components.Component:
