@@ -4,7 +4,8 @@ Two participants (balanced assignment: one per condition, "all inputs" and "text
 consent, background, task, questionnaire and completion; one reloads mid-task. The exports from the
 admin view must hold every action and every list each saw, in order, under the right participant and
 condition. A SIGKILL of the server mid-study loses nothing the page had shown, and the participant
-resumes after the restart. Run with ``pytest --slow tests/test_study_browser.py``.
+resumes after the restart. A within-subject participant gets both conditions, each with its own inputs,
+in the order assigned. Run with ``pytest --slow tests/test_study_browser.py``.
 """
 
 from __future__ import annotations
@@ -93,20 +94,29 @@ def browser():
         yield b
 
 
+def serve_study(spec: dict, folder: Path, catalog: Path, cache_root: Path, db_url: str | None = None) -> StudyServer:
+    """``python app.py --study`` serving ``spec`` (its completion redirect pointed at the app itself)."""
+    port = free_port()
+    study_file = folder / "study.yaml"
+    redirect = f"http://127.0.0.1:{port}/admin?cc={{code}}"  # a page of the app itself: no network needed
+    study_file.write_text(yaml.safe_dump({**spec, "completion": {**spec["completion"], "redirect": redirect}}))
+    env = {"MMREC_CACHE_DIR": str(cache_root), "MMREC_DATA_DIR": str(folder / "data"), "MMREC_ADMIN_TOKEN": TOKEN}
+    env["GRADIO_TEMP_DIR"] = str(folder / "uploads")
+    if db_url:
+        env["MMREC_STUDY_DB"] = db_url
+    s = StudyServer(f"http://127.0.0.1:{port}/", env, ("--study", str(study_file)), folder / "app.log", port)
+    s.start(catalog)
+    return s
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def server(request, served_catalog, cache_root, tmp_path_factory) -> Iterator[StudyServer]:
     """The app serving :data:`STUDY` on one backend; the tests below run in order on it (the last kills it)."""
-    tmp_path = tmp_path_factory.mktemp(f"study-{request.param}")
-    port = free_port()
-    study_file = tmp_path / "study.yaml"
-    redirect = f"http://127.0.0.1:{port}/admin?cc={{code}}"  # a page of the app itself: no network needed
-    study_file.write_text(yaml.safe_dump({**STUDY, "completion": {**STUDY["completion"], "redirect": redirect}}))
-    env = {"MMREC_CACHE_DIR": str(cache_root), "MMREC_DATA_DIR": str(tmp_path / "data"), "MMREC_ADMIN_TOKEN": TOKEN}
-    env["GRADIO_TEMP_DIR"] = str(tmp_path / "uploads")
+    db_url = None
     if request.param == "postgresql":
-        env["MMREC_STUDY_DB"] = fresh_postgres_database(request.getfixturevalue("postgres_server"))
-    s = StudyServer(f"http://127.0.0.1:{port}/", env, ("--study", str(study_file)), tmp_path / "app.log", port)
-    s.start(served_catalog)
+        db_url = fresh_postgres_database(request.getfixturevalue("postgres_server"))
+    folder = tmp_path_factory.mktemp(f"study-{request.param}")
+    s = serve_study(STUDY, folder, served_catalog, cache_root, db_url)
     s.backend = request.param
     yield s
     if s.proc is not None and s.proc.poll() is None:
@@ -290,3 +300,38 @@ def test_sigkill_mid_study_loses_nothing_acknowledged_and_the_participant_resume
     assert page.locator("#mm-study-code").first.inner_text() == seen.code
     review(page, seen, "waterproof")
     context.close()
+
+
+def test_within_subject_runs_each_condition_with_its_own_inputs_in_the_assigned_order(
+    browser, served_catalog, cache_root, tmp_path
+):
+    spec = {
+        **STUDY,
+        "background": [],
+        "task": {"text": "t", "min_interactions": 1},
+        "assignment": {"within_subject": True},
+    }
+    s = serve_study(spec, tmp_path, served_catalog, cache_root)
+    try:
+        context, page = new_page(browser)
+        page.goto(s.url)
+        page.locator("#mm-study-accept").click(timeout=TIMEOUT)
+        tabs = []
+        for part in (1, 2):
+            page.wait_for_selector('#mm-gallery [data-turn="0"]', timeout=TIMEOUT)
+            assert f"Part {part} of 2" in page.locator("#mm-study-task-info").inner_text()
+            tabs.append(len(page.locator("#mm-controls button[role=tab]").all_inner_texts()))
+            review(page, Seen(), f"a warm jacket, part {part}")
+            page.locator("#mm-study-finish").click()
+            page.locator("#mm-study-questionnaire").wait_for(timeout=TIMEOUT)
+            for group in page.locator("#mm-study-questionnaire [id^='mm-q-']").all():
+                group.locator('input[value="Agree"]').check()
+            page.locator("#mm-study-send-ratings").click()
+            page.wait_for_selector(f"#mm-study-{'task' if part == 1 else 'done'}", timeout=TIMEOUT)
+        assert sorted(tabs) == [1, 3]
+        rows = exported(s)
+        order = [r["condition"] for r in rows if r["kind"] == "questionnaire"]
+        assert order == [("text only" if n == 1 else "all inputs") for n in tabs]
+        context.close()
+    finally:
+        stop_app(s.proc)
