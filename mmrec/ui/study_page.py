@@ -22,7 +22,6 @@ from .page import QUEUE, App, Visit, new_app, queued
 from .render import esc, render_message
 from .server import WebLimits
 
-SCREENS = ("consent", "background", "task", "questionnaire", "done", "closed")
 STORAGE_KEY = "mmrec-study"
 REDIRECT_JS = """() => {
   const link = document.querySelector('#mm-study-done a[data-redirect]');
