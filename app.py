@@ -1,8 +1,9 @@
-"""Serve the mmrec web app: ``python app.py [--catalog DIR] [--port N] [--host ADDR]``.
+"""Serve the mmrec web app: ``python app.py [--catalog DIR] [--port N] [--host ADDR] [--study FILE]``.
 
 Also the Hugging Face Space entry point. The catalog defaults to ``$MMREC_CATALOG``, else the demo
 catalog in ``assets/demo_catalog``; the port to ``$PORT`` / ``$GRADIO_SERVER_PORT``, else 7860.
-Request and upload limits come from the ``MMREC_MAX_*`` settings (see the README).
+Request and upload limits come from the ``MMREC_MAX_*`` settings (see the README). ``--study FILE``
+(or ``$MMREC_STUDY``) serves a user study instead: its data go to ``$MMREC_STUDY_DB`` or ``$MMREC_DATA_DIR``.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from pathlib import Path
 from mmrec.cli import report_catalog_issues
 from mmrec.config import setting
 from mmrec.engine import Engine
-from mmrec.errors import ModelUnavailableError
+from mmrec.errors import ModelUnavailableError, StudyError
 from mmrec.runtime_settings import RuntimeSettings
+from mmrec.study import load_study
+from mmrec.study.participation import StudyRun
 from mmrec.ui import WebLimits, WebPolicy, serve, web
 
 DEMO_CATALOG = Path(__file__).resolve().parent / "assets" / "demo_catalog"
@@ -34,11 +37,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--port", type=int, default=int(os.environ.get("PORT") or os.environ.get("GRADIO_SERVER_PORT") or 7860)
     )
     parser.add_argument("--top", type=int, default=10, help="items per ranked list (default 10)")
+    parser.add_argument(
+        "--study", type=Path, default=setting("study"), help="a study file (YAML or JSON): serve that user study"
+    )
     args = parser.parse_args(argv)
     try:
         limits = WebLimits.from_settings()
-    except ValueError as e:
-        parser.error(str(e))
+        if args.study:
+            load_study(args.study)  # a bad study file fails before the models load
+    except (ValueError, StudyError) as e:
+        sys.exit(f"error: {e}")
     engine = Engine.load(args.catalog, settings=RuntimeSettings.from_env(), progress=True)
     report_catalog_issues(engine.catalog)
     if engine.transcriber is not None:  # load Whisper now, not on the first voice rating
@@ -46,8 +54,15 @@ def main(argv: Sequence[str] | None = None) -> None:
             engine.transcriber.load()
         except ModelUnavailableError as e:  # the status area and the voice tab say why
             warnings.warn(str(e), stacklevel=1)
+    try:
+        study = StudyRun.open(args.study, engine) if args.study else None
+    except StudyError as e:
+        sys.exit(f"error: {e}")
     print(f"* serving on http://{args.host}:{args.port}", file=sys.stderr)
-    app = web(engine, top_k=args.top, host=args.host, port=args.port, limits=limits, policy=WebPolicy.from_settings())
+    app = web(
+        engine, top_k=args.top, host=args.host, port=args.port, limits=limits, policy=WebPolicy.from_settings(),
+        study=study,
+    )  # fmt: skip
     serve(app, host=args.host, port=args.port)
 
 

@@ -12,7 +12,7 @@ import io
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -50,14 +50,20 @@ def media_ref(data: bytes, kind: str) -> dict[str, Any]:
     return {"sha256": hashlib.sha256(data).hexdigest(), "kind": kind, "bytes": len(data)}
 
 
+class MediaSink(Protocol):
+    """Where a session puts the bytes of each upload it references."""
+
+    def put(self, data: bytes, kind: str) -> Any: ...
+
+
 class MediaFolder:
     """A content-addressed folder of uploads: ``put`` stores bytes once, ``path`` finds them by sha256."""
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
 
-    def put(self, data: bytes) -> str:
-        """Store ``data`` (atomically, once) and return its sha256."""
+    def put(self, data: bytes, kind: str = "") -> str:
+        """Store ``data`` (atomically, once) and return its sha256 (the folder is by content, whatever ``kind``)."""
         digest = hashlib.sha256(data).hexdigest()
         target = self._path(digest)
         if not target.is_file():

@@ -84,13 +84,13 @@ def replay(
         turns.sort(key=lambda t: t.turn)
         session = Session(engine, config=config or config_from_dict(turns[0].config), session_id=session_id)
         for recorded in turns:
-            event, note = _replayable_event(recorded.event, media)
+            event, note = replayable_event(recorded.event, media)
             session.submit_json(event)
             diffs.append(_compare(session_id, recorded, session.history[-1], note))
     return diffs
 
 
-def _replayable_event(event: dict[str, Any], media: MediaFolder | None) -> tuple[dict[str, Any], str]:
+def replayable_event(event: dict[str, Any], media: MediaFolder | None) -> tuple[dict[str, Any], str]:
     """The event with media references swapped for files in ``media``; a note when one is missing."""
     out = dict(event)
     for name in ("audio", "image"):

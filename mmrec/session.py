@@ -26,7 +26,7 @@ from .engine import Engine
 from .errors import AudioInputError, BadEventError, InputError, MMRecError, ModelUnavailableError
 from .events import Dislike, Event, Like, Photo, Reset, Review, Voice, event_to_dict, parse_event, parse_line
 from .interpretation import Interpretation
-from .media import MediaFolder, media_bytes, media_ref
+from .media import MediaFolder, MediaSink, media_bytes, media_ref
 from .profile import Profile
 from .profile_summary import ProfileSummary
 from .ranking import RankedItem, rank
@@ -49,7 +49,8 @@ class Session:
     """One user's profile and history over a shared :class:`Engine`, ranked under one config.
 
     ``top_k``, ``diversity`` and ``weights`` (scorer name -> weight) override the config's values.
-    With ``media_dir``, uploads are kept there by sha256 so the session's turns can be replayed.
+    With ``media_dir``, uploads are kept there by sha256 so the session's turns can be replayed; a
+    ``media`` sink (e.g. a study's media store) takes their bytes instead.
     """
 
     def __init__(
@@ -63,6 +64,7 @@ class Session:
         session_id: str | None = None,
         listeners: tuple[Listener, ...] = (),
         media_dir: str | Path | None = None,
+        media: MediaSink | None = None,
     ) -> None:
         overrides: dict[str, Any] = {}
         if top_k is not None:
@@ -76,7 +78,7 @@ class Session:
         self.engine = engine
         self.id = session_id or uuid.uuid4().hex[:12]
         self.listeners = list(listeners)
-        self.media = MediaFolder(media_dir) if media_dir is not None else None
+        self.media = media if media is not None else MediaFolder(media_dir) if media_dir is not None else None
         self.scorers = build_scorers(engine.store, self.config)
         self._catalog = engine.store.catalog_ref
         self._encoders = engine.encoder_versions()
@@ -184,7 +186,7 @@ class Session:
         except InputError:
             return {"sha256": None, "kind": kind, "bytes": 0}
         if self.media is not None:
-            self.media.put(data)
+            self.media.put(data, kind)
         return media_ref(data, kind)
 
     def _apply(self, event: Event) -> Interpretation:

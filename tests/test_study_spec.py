@@ -80,3 +80,38 @@ def test_condition_config_from_a_json_file(tmp_path):
     (tmp_path / "c.json").write_text('{"weights": {"text": 1.0}}')
     study = parse_study(minimal(conditions=[{"name": "a", "config": "c.json"}]), base=tmp_path)
     assert study.conditions[0].config == {"weights": {"text": 1.0}}
+
+
+def test_a_condition_ranks_under_its_own_config_with_only_its_inputs():
+    study = parse_study(
+        minimal(
+            conditions=[
+                {"name": "text only", "inputs": ["text"], "explanations": False, "overrides": {"diversity": 0.3}},
+                {"name": "all"},
+            ]
+        )
+    )
+    text_only, everything = (c.recommender() for c in study.conditions)
+    assert text_only.name == "text only" and text_only.inputs == ("review", "reset")
+    assert not text_only.explanations and text_only.diversity == 0.3
+    assert set(everything.inputs) == {"review", "voice", "photo", "like", "dislike", "reset"}
+    assert text_only.id != everything.id
+
+
+def test_a_bad_override_is_named_when_the_file_is_read():
+    with pytest.raises(StudyError, match=r"conditions\[0\].*unknown scorer weight.*'colour'"):
+        parse_study(minimal(conditions=[{"name": "a", "overrides": {"weights": {"colour": 1}}}]))
+
+
+def test_app_refuses_a_bad_study_file_with_the_key_and_no_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    bad = tmp_path / "study.yaml"
+    bad.write_text("title: T\ntask: t\nconditions:\n  - {name: a, inputz: [text]}\n")
+    root = EXAMPLE.parent.parent
+    done = subprocess.run(
+        [sys.executable, str(root / "app.py"), "--study", str(bad)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1
+    assert "conditions[0]: unknown key 'inputz'" in done.stderr and "Traceback" not in done.stderr

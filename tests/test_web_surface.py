@@ -262,3 +262,9 @@ def test_an_upload_is_served_back_only_if_it_is_what_its_name_says(base, served_
     path = upload(base, photo)
     r = httpx.get(f"{base}gradio_api/file={path}")
     assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+
+
+def test_the_plain_app_has_no_admin_view(base):
+    for path in ("admin", "admin/export.csv"):
+        r = httpx.get(f"{base}{path}", headers={"Authorization": "Bearer anything"}, timeout=30)
+        assert r.status_code == 404, (path, r.status_code, r.text[:200])

@@ -10,6 +10,7 @@ BENCHMARKS = {
     "photo": "photo interaction latency and image precompute throughput",
     "photo_retrieval": "photo-to-item retrieval quality of the image encoder",
     "study_log": "study-log write latency per event: SQLite FULL/NORMAL, PostgreSQL",
+    "study_flow": "p95 per participant action, 1 vs 20 simultaneous scripted participants",
     "ui": "start-up time and per-action latency seen from a browser",
     "limits": "cost of large and hostile inputs before they are refused or used",
 }

@@ -44,11 +44,19 @@ def free_port() -> int:
 
 
 def start_app(
-    catalog: Path, *, log: Path, env: dict[str, str] | None = None, timeout: float = 900
+    catalog: Path,
+    *,
+    log: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 900,
+    args: tuple[str, ...] = (),
+    port: int | None = None,
 ) -> tuple[subprocess.Popen, str]:
-    """``python app.py`` serving ``catalog`` on a free local port, once it answers HTTP; RuntimeError if it does not."""
-    port = free_port()
+    """``python app.py [args]`` serving ``catalog`` on ``port`` (default: a free one), once it answers HTTP;
+    RuntimeError if it does not."""
+    port = port or free_port()
     cmd = [sys.executable, str(ROOT / "app.py"), "--catalog", str(catalog), "--port", str(port), "--host", "127.0.0.1"]
+    cmd += args
     full_env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", **(env or {})}
     proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"

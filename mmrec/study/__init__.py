@@ -1,7 +1,9 @@
-"""User-study mode below the UI: study files, condition assignment, a durable log, exports and analysis.
+"""User-study mode below the UI: study files, condition assignment, the participant flow, a durable log,
+exports and analysis.
 
-Nothing here imports gradio or is called by the recommender core: the study consumes the session's turn
-records (:func:`mmrec.study.store.StudyStore.log_turn`).
+Nothing here imports gradio or is called by the recommender core: the web page drives a
+:class:`~mmrec.study.participation.Participation`, whose recommender sessions log their own turns
+through a listener (:meth:`mmrec.study.store.StudyStore.log_turn`).
 """
 
 from .spec import Study, load_study

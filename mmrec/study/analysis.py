@@ -144,7 +144,7 @@ def plot(summary: dict[str, Any], out_dir: Path) -> list[Path]:
         bottom += counts
     for i, n in enumerate(names):
         rate = summary["attention_pass_rate"][n]
-        note = f"completed {_pct(summary['completion_rate'][n])}\nattention ok {_pct(rate)}"
+        note = f"completed {percent(summary['completion_rate'][n])}\nattention ok {percent(rate)}"
         ax.text(i, bottom[i], note, ha="center", va="bottom", fontsize=8)
     ax.set(xticks=x, xticklabels=names, ylabel="participants", title="Progress per condition")
     ax.set_ylim(0, max(bottom.max(), 1) * 1.6)
@@ -197,5 +197,6 @@ def plot(summary: dict[str, Any], out_dir: Path) -> list[Path]:
     return written
 
 
-def _pct(rate: float | None) -> str:
+def percent(rate: float | None) -> str:
+    """A rate as a whole percentage, "–" when there is nothing to rate yet."""
     return "–" if rate is None else f"{rate:.0%}"

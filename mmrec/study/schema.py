@@ -66,6 +66,7 @@ questionnaire_answers = sa.Table(
     "questionnaire_answers",
     metadata,
     sa.Column("participant_id", sa.String(32), sa.ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("condition", sa.String(200), primary_key=True, server_default=""),
     sa.Column("item_id", sa.String(100), primary_key=True),
     sa.Column("construct", sa.String(100)),
     sa.Column("value", sa.Integer),
@@ -73,7 +74,7 @@ questionnaire_answers = sa.Table(
 )
 
 EVENT_KINDS = (
-    "consent", "background", "page_load", "reload", "interaction", "list_shown", "questionnaire",
-    "attention_check", "completion", "withdrawal", "error",
+    "consent", "background", "page_load", "reload", "task_start", "interaction", "list_shown", "task_finish",
+    "questionnaire", "attention_check", "completion", "withdrawal", "error",
 )  # fmt: skip
 STATUSES = ("consented", "active", "completed", "withdrawn")

@@ -1,7 +1,8 @@
 """The study file: YAML or JSON, validated into frozen dataclasses with errors naming the bad key.
 
-Conditions keep their recommender configuration as a plain dict (a path to a config JSON or
-``overrides`` of the default config) until the core's ``RecommenderConfig`` can take them.
+A condition's recommender is a :class:`~mmrec.recommender_config.RecommenderConfig`: a config JSON or
+``overrides`` of the default, named after the condition, accepting only the condition's inputs and
+building explanations only when the condition shows them (checked when the file is read).
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ from typing import Any
 
 import yaml
 
-from ..errors import StudyError
+from ..errors import ConfigError, StudyError
+from ..recommender_config import RecommenderConfig, config_from_dict
 
 INPUTS = ("text", "voice", "photo", "list-feedback")
+INPUT_EVENTS = {"text": ("review",), "voice": ("voice",), "photo": ("photo",), "list-feedback": ("like", "dislike")}
+"""The session event types each study input lets through (``reset``, starting over, is always allowed)."""
 QUESTION_TYPES = ("choice", "number", "text")
 ASSIGNMENTS = ("balanced", "url")
 DEFAULT_SCALE = ("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree")
@@ -55,6 +59,18 @@ class Condition:
     config: dict[str, Any]
     inputs: tuple[str, ...] = INPUTS
     explanations: bool = True
+
+    def recommender(self) -> RecommenderConfig:
+        """The config this condition ranks under; a :class:`StudyError` if ``config`` is not a valid one."""
+        data = dict(self.config)
+        overrides = data.pop("overrides", None) or {}
+        events = [e for x in self.inputs for e in INPUT_EVENTS[x]] + ["reset"]
+        try:
+            return config_from_dict(data).with_overrides(
+                **overrides, name=self.name, inputs=events, explanations=self.explanations
+            )
+        except ConfigError as e:
+            raise StudyError(f"condition {self.name!r}: {e}") from e
 
 
 @dataclass(frozen=True)
@@ -144,13 +160,17 @@ class Study:
 
 def load_study(path: str | Path) -> Study:
     """Read and validate a study file (``.yaml``/``.yml`` or ``.json``)."""
+    return parse_study(read_spec(path), base=Path(path).parent)
+
+
+def read_spec(path: str | Path) -> Any:
+    """The study file's content as parsed YAML or JSON, not yet validated."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
-        raw = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (OSError, ValueError, yaml.YAMLError) as e:
         raise StudyError(f"cannot read study file {path}: {e}") from e
-    return parse_study(raw, base=path.parent)
 
 
 def default_questionnaire() -> tuple[LikertItem, ...]:
@@ -228,12 +248,17 @@ def _condition(raw: Any, where: str, base: Path) -> Condition:
             raise StudyError(f"{where}.inputs: unknown input {x!r}; valid: {', '.join(INPUTS)}")
     if not inputs:
         raise StudyError(f"{where}.inputs: a condition needs at least one input; valid: {', '.join(INPUTS)}")
-    return Condition(
+    condition = Condition(
         name=_str(d["name"], f"{where}.name"),
         config=config,
         inputs=inputs,
         explanations=_bool(d.get("explanations", True), f"{where}.explanations"),
     )
+    try:
+        condition.recommender()
+    except StudyError as e:
+        raise StudyError(f"{where}: {e}") from e
+    return condition
 
 
 def _task(raw: Any) -> Task:

@@ -239,17 +239,14 @@ class StudyStore:
 
     def log_turn(self, participant: str, condition: str, record: dict[str, Any]) -> tuple[int, int]:
         """Write a turn record whole (``interaction``) and the list it showed (``list_shown``) in one transaction."""
-        shown = [
-            {"position": i, **{k: r.get(k) for k in ("id", "score", "features", "contributions")}}
-            for i, r in enumerate(record.get("shown") or [])
-        ]
+        shown = shown_payload(record.get("shown") or [])
         common = {"condition": condition, "config_id": record.get("config_id"), "turn": record.get("turn")}
+        latency = record.get("latency_ms")
+        latency_ms = latency.get("total") if isinstance(latency, dict) else latency  # mmrec.turn/1: {total, rank}
         with self.engine.begin() as conn:
             kind = "error" if record.get("error") else "interaction"
-            first = self._insert_event(
-                conn, participant, kind, {"record": record}, latency_ms=record.get("latency_ms"), **common
-            )
-            second = self._insert_event(conn, participant, "list_shown", {"shown": shown}, **common) if shown else first
+            first = self._insert_event(conn, participant, kind, {"record": record}, latency_ms=latency_ms, **common)
+            second = self._insert_event(conn, participant, "list_shown", shown, **common) if shown["shown"] else first
             conn.execute(
                 participants.update()
                 .where(participants.c.id == participant, participants.c.status == "consented")
@@ -266,7 +263,7 @@ class StudyStore:
                 continue
             item = study.item(item_id)
             rows.append(
-                {"participant_id": participant, "item_id": item_id, "construct": item.construct,
+                {"participant_id": participant, "condition": condition or "", "item_id": item_id, "construct": item.construct,
                  "value": study.scale_value(label, item.points), "answer": label}
             )  # fmt: skip
         with self.engine.begin() as conn:
@@ -326,6 +323,13 @@ class StudyStore:
 
     # reading
 
+    def history(self, participant: str) -> list[dict[str, Any]]:
+        """Every event of ``participant`` in order (kind, condition, config_id, turn, at, payload)."""
+        columns = (events.c.kind, events.c.condition, events.c.config_id, events.c.turn, events.c.at, events.c.payload)
+        with self.engine.connect() as conn:
+            query = sa.select(*columns).where(events.c.participant_id == participant).order_by(events.c.id)
+            return [dict(r._mapping) for r in conn.execute(query)]
+
     def resume(self, token: str) -> Resumed:
         """The participant whose resume token this is, with their turn records in order to rebuild the profile."""
         with self.engine.connect() as conn:
@@ -377,6 +381,12 @@ class StudyStore:
             query = query.where(participants.c.study_id == study_id)
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query.order_by(participants.c.created_at))]
+
+
+def shown_payload(shown: list[dict[str, Any]]) -> dict[str, Any]:
+    """A ``list_shown`` event's payload: per position the item id, score, per-scorer features and contributions."""
+    keys = ("id", "score", "features", "contributions")
+    return {"shown": [{"position": i, **{k: r.get(k) for k in keys}} for i, r in enumerate(shown)]}
 
 
 def _hash(token: str) -> str:

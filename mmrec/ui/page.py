@@ -18,10 +18,11 @@ from gradio import utils as gr_utils
 from ..audio import SAMPLE_RATE, load_audio
 from ..catalog import Catalog
 from ..engine import Engine
-from ..errors import InputError
+from ..errors import InputError, StudyError
 from ..events import Dislike, Event, Like, Photo, Reset, Review, Voice
 from ..images import load_image
 from ..media_gate import Media, MediaGate
+from ..recommender_config import INPUT_TYPES, RecommenderConfig
 from ..session import Session
 from .examples import Example, example_photos, example_reviews, example_voices, render_examples
 from .render import (
@@ -80,7 +81,12 @@ class Visit:
 
 
 class App:
-    """The widgets of one page and the handlers wiring them to a per-browser :class:`Visit`."""
+    """The widgets of one page and the handlers wiring them to a per-browser :class:`Visit`.
+
+    With ``open_visits=False`` (a study) a visit exists only once the study has started the participant's
+    session: an action arriving without one is refused instead of starting an unlogged session. Inputs
+    outside ``inputs`` (session event types) are built invisible, so the page never renders them.
+    """
 
     def __init__(
         self,
@@ -90,8 +96,12 @@ class App:
         top_k: int = 10,
         inline_images: bool = False,
         limits: WebLimits = WebLimits(),
+        open_visits: bool = True,
+        inputs: tuple[str, ...] = INPUT_TYPES,
     ) -> None:
         self.engine = engine
+        self.open_visits = open_visits
+        self.inputs = inputs
         self.catalog = engine.catalog
         self.gate = gate
         self.top_k = top_k
@@ -106,38 +116,67 @@ class App:
         return self.photo_examples + self.voice_examples
 
     def new_visit(self) -> Visit:
+        if not self.open_visits:
+            raise StudyError("this page has no session yet: reload it to continue the study")
         return Visit(Session(self.engine, top_k=self.top_k))
 
+    @property
+    def sweep(self) -> tuple[int, int]:
+        """Gradio's ``delete_cache``: how often, and from what age, unused uploads are deleted."""
+        return (self.limits.sweep_every_s, self.limits.upload_max_age_s)
+
     def build(self) -> gr.Blocks:
-        sweep = (self.limits.sweep_every_s, self.limits.upload_max_age_s)
-        with gr.Blocks(title="mmrec: multimodal recommender", analytics_enabled=False, delete_cache=sweep) as demo:
+        with gr.Blocks(title="mmrec: multimodal recommender", analytics_enabled=False, delete_cache=self.sweep) as demo:
             self.state = gr.State(None)
             gr.HTML(
                 '<header class="mm-header"><h1>mmrec</h1><p>Tell it what you like: write a review, say a rating, '
                 "show a photo, or like and dislike items. The list re-ranks after every action and says why.</p></header>"
             )
             gr.HTML(render_status(self.status, self.catalog), elem_id="mm-status")
-            with gr.Row(equal_height=False):
-                with gr.Column(scale=2, min_width=320, elem_id="mm-controls"):
-                    self._controls()
-                with gr.Column(scale=3, min_width=320):
-                    gr.HTML("<h2 class='mm-h2'>Recommended for you</h2>")
-                    self.gallery = gr.HTML(js_on_load=CARD_JS, elem_id="mm-gallery")
-            with gr.Accordion("History: what each action changed", open=True, elem_id="mm-history-box"):
-                self.history = gr.HTML(render_history([], self.catalog), elem_id="mm-history")
-            self._wire(demo)
+            self.recommender()
+            demo.load(self.start, inputs=[self.state], outputs=self.outputs)
         return demo
+
+    def recommender(self) -> None:
+        """The inputs, the ranked list and the history, wired to ``self.state`` (made by the caller)."""
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=2, min_width=320, elem_id="mm-controls"):
+                self._controls()
+            with gr.Column(scale=3, min_width=320):
+                gr.HTML("<h2 class='mm-h2'>Recommended for you</h2>")
+                self.gallery = gr.HTML(js_on_load=CARD_JS, elem_id="mm-gallery")
+        with gr.Accordion("History: what each action changed", open=True, elem_id="mm-history-box"):
+            self.history = gr.HTML(render_history([], self.catalog), elem_id="mm-history")
+        self._wire()
+
+    def show_visit(self, visit: Visit) -> dict:
+        """Every widget of the recommender as ``visit`` left it (after a reload, or a new task)."""
+        history = visit.session.history
+        out: dict = {box: "" for box in self.messages}
+        out.update(
+            {
+                self.state: visit,
+                self.gallery: self._cards(visit, None),
+                self.understood: render_understood(history[-1] if history else None, self.catalog),
+                self.history: render_history(history, self.catalog),
+                self.focus: NO_FOCUS,
+                self.focus_note: focus_note(self.catalog, None),
+                self.review: "",
+            }
+        )
+        return out
 
     def _controls(self) -> None:
         choices = [("— none: general requests —", NO_FOCUS)] + _item_choices(self.catalog)
         self.focus = gr.Dropdown(choices, value=NO_FOCUS, label="Item in focus", elem_id="mm-focus", filterable=True)
         self.focus_note = gr.HTML(focus_note(self.catalog, None), elem_id="mm-focus-note")
-        with gr.Row():
+        with gr.Row(visible="like" in self.inputs):
             self.like = gr.Button("👍 Like", elem_id="mm-like", size="sm", min_width=80)
             self.dislike = gr.Button("👎 Dislike", elem_id="mm-dislike", size="sm", min_width=80)
         self.feedback_msg = gr.HTML(elem_id="mm-feedback-msg")
-        with gr.Tabs():
-            with gr.Tab("✍️ Review", elem_id="mm-tab-review"):
+        offered = [tab for tab in ("review", "voice", "photo") if tab in self.inputs]
+        with gr.Tabs(selected=offered[0] if offered else None):
+            with gr.Tab("✍️ Review", id="review", elem_id="mm-tab-review", visible="review" in offered):
                 self.review = gr.Textbox(
                     label="Your review or request",
                     placeholder="e.g. I want a warm jacket for running, not black",
@@ -148,7 +187,7 @@ class App:
                 self.send_review = gr.Button("Send review", variant="primary", elem_id="mm-send-review")
                 self.review_msg = gr.HTML(elem_id="mm-review-msg")
                 gr.Examples([[t] for t in example_reviews(self.catalog)], inputs=[self.review], label="Example reviews")
-            with gr.Tab("🎙️ Voice", elem_id="mm-tab-voice"):
+            with gr.Tab("🎙️ Voice", id="voice", elem_id="mm-tab-voice", visible="voice" in offered):
                 speech = self.status.get("speech")
                 gr.HTML(unavailable_note(speech, "Voice input"))
                 self.audio = gr.Audio(
@@ -165,7 +204,7 @@ class App:
                     js_on_load=EXAMPLE_JS,
                     elem_id="mm-voice-examples",
                 )
-            with gr.Tab("📷 Photo", elem_id="mm-tab-photo"):
+            with gr.Tab("📷 Photo", id="photo", elem_id="mm-tab-photo", visible="photo" in offered):
                 image = self.status.get("image")
                 gr.HTML(unavailable_note(image, "Photo input"))
                 self.photo = gr.Image(
@@ -189,9 +228,9 @@ class App:
         self.understood = gr.HTML(render_understood(None, self.catalog), elem_id="mm-understood")
         self.reset = gr.Button("↺ Start over", variant="secondary", elem_id="mm-reset")
 
-    def _wire(self, demo: gr.Blocks) -> None:
+    def _wire(self) -> None:
         self.messages = [self.feedback_msg, self.review_msg, self.voice_msg, self.photo_msg]
-        outputs = [
+        self.outputs = outputs = [
             self.state,
             self.gallery,
             self.understood,
@@ -202,8 +241,7 @@ class App:
             *self.messages,
         ]
         listen = {"outputs": outputs, "concurrency_id": QUEUE, "show_progress": "minimal"}
-        demo.load(self.start, inputs=[self.state], outputs=outputs)
-        gr.on(
+        review = gr.on(
             [self.send_review.click, self.review.submit],
             self.on_review,
             [self.state, self.focus, self.review],
@@ -211,13 +249,17 @@ class App:
         )
         # Media reach mmrec as the client named them (preprocess=False): the gate checks every path, and
         # mmrec's decoders explain an unreadable file.
-        self.send_voice.click(self.on_voice, [self.state, self.focus, self.audio], preprocess=False, **listen)
-        self.more.click(self.on_photo_more, [self.state, self.focus, self.photo], preprocess=False, **listen)
-        self.less.click(self.on_photo_less, [self.state, self.focus, self.photo], preprocess=False, **listen)
-        self.like.click(self.on_like, [self.state, self.focus], **listen)
-        self.dislike.click(self.on_dislike, [self.state, self.focus], **listen)
-        self.reset.click(self.on_reset, [self.state], **listen)
-        self.gallery.click(self.on_card, [self.state, self.focus], **listen)
+        self.actions = [
+            review,
+            self.send_voice.click(self.on_voice, [self.state, self.focus, self.audio], preprocess=False, **listen),
+            self.more.click(self.on_photo_more, [self.state, self.focus, self.photo], preprocess=False, **listen),
+            self.less.click(self.on_photo_less, [self.state, self.focus, self.photo], preprocess=False, **listen),
+            self.like.click(self.on_like, [self.state, self.focus], **listen),
+            self.dislike.click(self.on_dislike, [self.state, self.focus], **listen),
+            self.reset.click(self.on_reset, [self.state], **listen),
+            self.gallery.click(self.on_card, [self.state, self.focus], **listen),
+        ]
+        """The events that may submit an interaction (a caller can chain on them with ``.then``)."""
         self.focus.input(self.on_focus, [self.state, self.focus], **listen)
         self.photo_example_list.click(self.on_example, None, [self.photo], concurrency_id=QUEUE)
         self.voice_example_list.click(self.on_example, None, [self.audio], concurrency_id=QUEUE)
@@ -341,6 +383,8 @@ class App:
                 self.history: render_history(visit.session.history, self.catalog),
             }
         )
+        if turn.listener_errors:
+            gr.Warning("Your last action could not be saved to the study log; please repeat it.")
         if turn.error is not None:
             out[message] = render_message(turn.error)
             if toast:
@@ -355,6 +399,7 @@ class App:
         return out
 
     def _cards(self, visit: Visit, focus: str | None, changes: dict[str, list[str]] | None = None) -> str:
+        config: RecommenderConfig = visit.session.config
         return render_cards(
             self.catalog,
             visit.session.shown,
@@ -363,6 +408,8 @@ class App:
             changes=changes,
             liked=visit.session.profile.liked,
             inline_images=self.inline_images,
+            explain=config.explanations,
+            feedback="like" in config.inputs,
         )
 
 
@@ -375,13 +422,22 @@ def build_app(
     engine: Engine, *, top_k: int = 10, inline_images: bool = False, limits: WebLimits = WebLimits()
 ) -> tuple[gr.Blocks, App]:
     """The whole page for ``engine``'s catalog, queued so that one model call runs at a time, and its :class:`App`."""
+    app = new_app(engine, top_k=top_k, inline_images=inline_images, limits=limits)
+    return queued(app.build()), app
+
+
+def new_app(engine: Engine, *, open_visits: bool = True, **options: Any) -> App:
+    """An :class:`App` for ``engine`` whose media gate knows the catalog's photo folders and the upload folder."""
     upload_folder = gr_utils.get_upload_folder()
     catalog_folders = {item.image.parent for item in engine.catalog if item.image is not None}
     gate = MediaGate(catalog_folders, consume=[upload_folder])
-    app = App(engine, gate=gate, top_k=top_k, inline_images=inline_images, limits=limits)
-    demo = app.build()
+    return App(engine, gate=gate, open_visits=open_visits, **options)
+
+
+def queued(demo: gr.Blocks) -> gr.Blocks:
+    """``demo`` with one queue slot per event group: one model call (or study step) at a time."""
     demo.queue(default_concurrency_limit=1, max_size=64)
-    return demo, app
+    return demo
 
 
 def launch_options(*, api_docs: bool = False) -> dict[str, Any]:

@@ -98,8 +98,13 @@ def render_cards(
     changes: dict[str, list[str]] | None = None,
     liked: set[str] | frozenset[str] = frozenset(),
     inline_images: bool = False,
+    explain: bool = True,
+    feedback: bool = True,
 ) -> str:
-    """The ranked list as product cards: photo, name, price, score, contribution bars, reason, actions."""
+    """The ranked list as product cards: photo, name, price, score, contribution bars, reason, actions.
+
+    ``explain=False`` leaves out the bars and reasons, ``feedback=False`` the like and dislike buttons.
+    """
     if not ranked:
         return (
             f'<div class="mm-empty" data-turn="{turn}" role="status">No item matches every filter you set. '
@@ -120,6 +125,8 @@ def render_cards(
             liked=r.id in liked,
             scale=scale,
             inline=inline_images,
+            explain=explain,
+            feedback=feedback,
         )
         for n, r in enumerate(ranked, 1)
     ]
@@ -136,6 +143,8 @@ def _card(
     liked: bool,
     scale: float,
     inline: bool,
+    explain: bool,
+    feedback: bool,
 ) -> str:
     name, item_id = esc(item.name), esc(item.id)
     src = image_src(item, inline=inline)
@@ -148,18 +157,22 @@ def _card(
     if liked:
         tags.append('<span class="mm-badge mm-liked">liked</span>')
     meta = " · ".join(esc(p) for p in (format_price(item.price), item.leaf_category, item.color) if p)
+    why = f'{_bars(r.contributions, scale)}<p class="mm-reason">{esc(r.reason)}</p>' if explain else ""
+    actions = (
+        f'<div class="mm-actions">'
+        f'<button data-action="like" data-item="{item_id}" aria-label="Like {name}">👍 Like</button>'
+        f'<button data-action="dislike" data-item="{item_id}" aria-label="Dislike {name}">👎 Dislike</button>'
+        f"</div>"
+        if feedback
+        else ""
+    )
     return (
         f'<li class="mm-card{" mm-focused" if focused else ""}" data-item="{item_id}">'
         f'<button class="mm-pick" data-action="focus" data-item="{item_id}" aria-pressed="{str(focused).lower()}" '
         f'aria-label="Put {name} in focus"><span class="mm-rank">{rank}</span>{picture}</button>'
         f'<div class="mm-body"><div class="mm-title"><span class="mm-name">{name}</span>{"".join(tags)}</div>'
         f'<div class="mm-meta">{meta}<span class="mm-score" title="fused score">score {r.score:+.3f}</span></div>'
-        f"{_bars(r.contributions, scale)}"
-        f'<p class="mm-reason">{esc(r.reason)}</p>'
-        f'<div class="mm-actions">'
-        f'<button data-action="like" data-item="{item_id}" aria-label="Like {name}">👍 Like</button>'
-        f'<button data-action="dislike" data-item="{item_id}" aria-label="Dislike {name}">👎 Dislike</button>'
-        f"</div></div></li>"
+        f"{why}{actions}</div></li>"
     )
 
 

@@ -154,8 +154,10 @@ def web_app(
     host: str,
     port: int,
     options: dict[str, Any],
+    routes: Callable[[FastAPI], None] | None = None,
 ) -> FastAPI:
-    """The FastAPI app serving ``demo`` at ``/`` behind mmrec's limits and policy, with mmrec's photo routes."""
+    """The FastAPI app serving ``demo`` at ``/`` behind mmrec's limits and policy, with mmrec's photo routes
+    and any ``routes`` (added before the page, so they take precedence)."""
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     # The last added is the outermost: headers go on every answer, 413s included.
     app.add_middleware(UploadTypeGuard, upload_folder=gr_utils.get_upload_folder())
@@ -165,6 +167,8 @@ def web_app(
     app.add_middleware(BodyLimit, limit=limits.body_limit)
     app.add_middleware(SecurityHeaders, policy=policy)
     media_routes(app, catalog, examples)
+    if routes is not None:
+        routes(app)
     app = gr.mount_gradio_app(
         app,
         demo,
