@@ -9,12 +9,15 @@ rejected (``wants``), hard filters and liked/disliked items are kept beside the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .understanding import Filters
+
+FORGET_BELOW = 1e-3
+"""Evidence whose decayed weight is under this share of the strongest in its space (or of the
+strongest term) moves no score visibly; it is dropped so that a long session stays as fast as a short one."""
 
 
 @dataclass(frozen=True)
@@ -51,12 +54,25 @@ class Profile:
         if weight != 0 and np.any(vector):
             vector = np.asarray(vector, dtype=np.float32)
             self.signals.append(Signal(modality, vector, float(weight), self.turn, source, item))
+            self._forget()
 
     def add_terms(self, wants: tuple[str, ...], avoids: tuple[str, ...], weight: float = 1.0) -> None:
         for term in wants:
             self.terms[term] = (abs(weight), self.turn)
         for term in avoids:
             self.terms[term] = (-abs(weight), self.turn)
+        strongest = max((abs(self.weight_now(w, t)) for w, t in self.terms.values()), default=0.0)
+        self.terms = {
+            k: (w, t) for k, (w, t) in self.terms.items() if abs(self.weight_now(w, t)) >= FORGET_BELOW * strongest
+        }
+
+    def _forget(self) -> None:
+        """Drop signals that no longer matter next to the strongest of their space (see FORGET_BELOW)."""
+        now = [abs(self.weight_now(s.weight, s.turn)) for s in self.signals]
+        strongest: dict[str, float] = {}
+        for signal, weight in zip(self.signals, now):
+            strongest[signal.modality] = max(strongest.get(signal.modality, 0.0), weight)
+        self.signals = [s for s, w in zip(self.signals, now) if w >= FORGET_BELOW * strongest[s.modality]]
 
     def weight_now(self, weight: float, turn: int) -> float:
         """``weight`` decayed by the number of turns since ``turn``."""
@@ -64,37 +80,6 @@ class Profile:
 
     def modalities(self) -> list[str]:
         return list(dict.fromkeys(s.modality for s in self.signals))
-
-    def preference(self, modality: str) -> np.ndarray | None:
-        """Decayed weighted sum of the modality's signals, scaled by their total absolute weight."""
-        return self.partial_preference(modality, lambda s: True)
-
-    def partial_preference(self, modality: str, keep: Callable[[Signal], bool]) -> np.ndarray | None:
-        """The kept signals' share of :meth:`preference` (weights signed); None when none is kept."""
-        signals = [s for s in self.signals if s.modality == modality]
-        weights = np.array([self.weight_now(s.weight, s.turn) for s in signals], dtype=np.float32)
-        mask = np.array([keep(s) for s in signals], dtype=bool)
-        if not mask.any():
-            return None
-        total = float(np.abs(weights).sum())
-        return (weights[mask, None] * np.stack([s.vector for s in signals])[mask]).sum(axis=0) / total
-
-    def rejected_items(self, modality: str) -> list[tuple[Signal, float]]:
-        """Negative item signals with their decayed weight as a share of the modality's total weight."""
-        signals = [s for s in self.signals if s.modality == modality]
-        total = sum(abs(self.weight_now(s.weight, s.turn)) for s in signals) or 1.0
-        return [(s, abs(self.weight_now(s.weight, s.turn)) / total) for s in signals if s.weight < 0 and s.item]
-
-    def signal_contributions(
-        self, modality: str, item_vector: np.ndarray, baseline: np.ndarray | None = None
-    ) -> list[tuple[Signal, float]]:
-        """Each signal's share of the item's linear score in ``modality``, measured against ``baseline``
-        (a typical item's vector) when given."""
-        signals = [s for s in self.signals if s.modality == modality]
-        weights = [self.weight_now(s.weight, s.turn) for s in signals]
-        total = sum(abs(w) for w in weights) or 1.0
-        offset = item_vector if baseline is None else item_vector - baseline
-        return [(s, w * float(s.vector @ offset) / total) for s, w in zip(signals, weights)]
 
     def term_weights(self) -> dict[str, float]:
         """Wanted (+) / avoided (-) terms with their decayed weights."""
