@@ -102,12 +102,15 @@ def _append_records(path: Path):
 
 
 def _replay(args: argparse.Namespace, settings: RuntimeSettings) -> int:
-    from .replay import read_records, replay
+    from .replay import encoder_differences, read_records, replay
 
     records = list(read_records(args.log))
     config = load_config(args.config) if args.config else None
     engine = Engine.load(args.catalog, settings=settings, progress=sys.stderr.isatty())
     media = MediaFolder(args.media) if args.media else None
+    recorded = next((r.get("encoders") for r in records if r.get("encoders")), {})
+    if models := encoder_differences(recorded, engine.encoder_versions()):
+        print(f"warning: {models}; lists may differ for that reason alone", file=sys.stderr)
     diffs = replay(records, engine, config=config, media=media)
     for diff in diffs:
         print(diff.describe())

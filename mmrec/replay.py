@@ -86,8 +86,24 @@ def replay(
         for recorded in turns:
             event, note = replayable_event(recorded.event, media)
             session.submit_json(event)
-            diffs.append(_compare(session_id, recorded, session.history[-1], note))
+            diff = _compare(session_id, recorded, session.history[-1], note)
+            models = encoder_differences(recorded.encoders, engine.encoder_versions())
+            if models and not diff.same:
+                diff.note = "; ".join(filter(None, [diff.note, models]))
+            diffs.append(diff)
     return diffs
+
+
+def encoder_differences(recorded: dict[str, str], live: dict[str, str]) -> str:
+    """How the models replaying a turn differ from those that recorded it ("" when they are the same)."""
+    if not recorded:
+        return ""
+    parts = []
+    for space in sorted(set(recorded) | set(live)):
+        before, now = recorded.get(space), live.get(space)
+        if before != now:
+            parts.append(f"{space}: recorded with {before or 'none'}, replayed with {now or 'none'}")
+    return "other models than recorded (" + "; ".join(parts) + ")" if parts else ""
 
 
 def replayable_event(event: dict[str, Any], media: MediaFolder | None) -> tuple[dict[str, Any], str]:

@@ -154,3 +154,18 @@ def test_an_error_turn_reads_as_an_empty_interpretation(engine):
     assert turn.error and turn.understood.get("transcript") is None and not turn.understood
     assert turn.to_record()["interpretation"] is None
     assert Turn.from_record(json.loads(json.dumps(turn.to_record()))).understood == {}
+
+
+def test_replay_with_other_models_than_recorded_says_so_where_lists_differ(engine):
+    from mmrec.replay import encoder_differences
+
+    records = [t.to_record() for t in play(Session(engine, session_id="a"))]
+    for record in records:
+        record["encoders"] = {"text": "another-text-model", "image": "clip:ViT-B-32/laion2b_s34b_b79k"}
+        record["shown"] = record["shown"][::-1]  # so that every list differs
+    diffs = replay(records, engine)
+    assert any(not d.same for d in diffs)
+    assert all("other models than recorded" in d.note for d in diffs if not d.same)
+    said = encoder_differences(records[0]["encoders"], engine.encoder_versions())
+    assert "image: recorded with clip:ViT-B-32/laion2b_s34b_b79k, replayed with none" in said
+    assert encoder_differences(engine.encoder_versions(), engine.encoder_versions()) == ""
