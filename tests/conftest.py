@@ -183,3 +183,16 @@ def served_app(served_catalog: Path, cache_root: Path, tmp_path_factory: pytest.
         pytest.fail(str(e))
     yield ServedApp(url, served_catalog, uploads, log)
     stop_app(proc)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium through Playwright, shared by the browser tests (skipped without either)."""
+    pytest.importorskip("playwright.sync_api")
+    from mmrec.bench.ui import CHROMIUM, chromium
+
+    if not CHROMIUM.is_file():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
+    (ROOT / "test-artifacts" / "screenshots").mkdir(parents=True, exist_ok=True)
+    with chromium() as b:
+        yield b

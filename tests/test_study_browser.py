@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mmrec.bench.ui import CHROMIUM, chromium, free_port, start_app, stop_app
+from mmrec.bench.ui import free_port, start_app, stop_app
 from tests.study_support import fresh_postgres_database, postgres_server  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.slow
@@ -82,16 +82,6 @@ class Seen:
     condition: str = ""
     lists: dict[int, list[str]] = field(default_factory=dict)
     actions: list[dict] = field(default_factory=list)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.is_file():
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with chromium() as b:
-        yield b
 
 
 def serve_study(spec: dict, folder: Path, catalog: Path, cache_root: Path, db_url: str | None = None) -> StudyServer:

@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from mmrec.bench.ui import CHROMIUM, chromium
-
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,16 +25,6 @@ ACTION_TIMEOUT = 120_000  # ms; a voice clip on a cold 2-core machine
 @pytest.fixture(scope="session")
 def app_url(served_app) -> str:
     return served_app.url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.is_file():
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture
