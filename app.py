@@ -22,6 +22,7 @@ from mmrec.errors import ModelUnavailableError, StudyError
 from mmrec.runtime_settings import RuntimeSettings
 from mmrec.study import load_study
 from mmrec.study.participation import StudyRun
+from mmrec.study.store import open_store
 from mmrec.ui import WebLimits, WebPolicy, serve, web
 
 DEMO_CATALOG = Path(__file__).resolve().parent / "assets" / "demo_catalog"
@@ -41,10 +42,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--study", type=Path, default=setting("study"), help="a study file (YAML or JSON): serve that user study"
     )
     args = parser.parse_args(argv)
+    store = None
     try:
         limits = WebLimits.from_settings()
-        if args.study:
-            load_study(args.study)  # a bad study file fails before the models load
+        if args.study:  # a bad study file or an unusable study log fails before the models load
+            store = open_store(keep_media=load_study(args.study).keep_media)
     except (ValueError, StudyError) as e:
         sys.exit(f"error: {e}")
     engine = Engine.load(args.catalog, settings=RuntimeSettings.from_env(), progress=True)
@@ -55,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         except ModelUnavailableError as e:  # the status area and the voice tab say why
             warnings.warn(str(e), stacklevel=1)
     try:
-        study = StudyRun.open(args.study, engine) if args.study else None
+        study = StudyRun.open(args.study, engine, store) if args.study else None
     except StudyError as e:
         sys.exit(f"error: {e}")
     print(f"* serving on http://{args.host}:{args.port}", file=sys.stderr)

@@ -115,3 +115,33 @@ def test_app_refuses_a_bad_study_file_with_the_key_and_no_traceback(tmp_path):
     )
     assert done.returncode == 1
     assert "conditions[0]: unknown key 'inputz'" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("damage", ["data folder is a file", "log is not a database"])
+def test_app_refuses_an_unusable_study_log_before_loading_any_model(tmp_path, damage):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    data = tmp_path / "data"
+    if damage == "data folder is a file":
+        data.write_text("a file where the data folder should be")
+        expected = "cannot be written (File exists); set MMREC_DATA_DIR"
+    else:
+        data.mkdir()
+        (data / "study.sqlite").write_bytes(b"\x13not a database" * 400)
+        expected = "file is not a database; it was left as it is"
+    before = data.read_bytes() if data.is_file() else (data / "study.sqlite").read_bytes()
+    env = {**os.environ, "MMREC_DATA_DIR": str(data), "MMREC_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("MMREC_STUDY_DB", None)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLE.parent.parent / "app.py"), "--study", str(EXAMPLE)],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert done.returncode == 1 and expected in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "cache" / "embeddings").exists()  # refused before the catalog was embedded
+    assert time.perf_counter() - started < 60
+    after = data.read_bytes() if data.is_file() else (data / "study.sqlite").read_bytes()
+    assert after == before

@@ -11,6 +11,8 @@ import hashlib
 import json
 import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,6 +34,8 @@ from .spec import Study
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_FILE = "study.sqlite"
 SYNCHRONOUS = ("FULL", "NORMAL")
+MIN_FREE_MB = 100
+"""Free space the data folder needs at start-up: a study must not stop at its first participant."""
 
 
 def data_dir() -> Path:
@@ -67,10 +71,29 @@ def open_store(
     """Open (and migrate to the code's schema) the study database at ``url``, ``MMREC_STUDY_DB`` or the data dir."""
     directory = Path(directory) if directory is not None else data_dir()
     url = url or os.environ.get("MMREC_STUDY_DB")
+    check_data_dir(directory)
     if url is None:
-        directory.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{directory / SQLITE_FILE}"
     return StudyStore(_engine(url, synchronous), directory, keep_media=keep_media)
+
+
+def check_data_dir(directory: Path) -> None:
+    """StudyError unless ``directory`` can be created, written and has :data:`MIN_FREE_MB` free."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=directory, prefix=".write-probe-")
+        os.close(fd)
+        os.unlink(probe)
+        free_mb = shutil.disk_usage(directory).free / 2**20
+    except OSError as e:
+        raise StudyError(
+            f"the study data folder {directory} cannot be written ({e.strerror or e}); "
+            "set MMREC_DATA_DIR to a writable folder"
+        ) from e
+    if free_mb < MIN_FREE_MB:
+        raise StudyError(
+            f"the study data folder {directory} has {free_mb:.0f} MB free; at least {MIN_FREE_MB} MB needed"
+        )
 
 
 def _engine(url: str, synchronous: str) -> sa.Engine:
