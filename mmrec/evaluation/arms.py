@@ -1,18 +1,21 @@
 """Arms: a name, a shopper policy, and the recommender config each shopper talks to.
 
-An arm's recommender is the shipped :class:`~mmrec.RecommenderConfig` with the arm's overrides (or a
-saved config); :func:`make_session` is the one place that builds a :class:`~mmrec.Session` from an arm.
+An arm's recommender is the shipped :class:`~mmrec.RecommenderConfig` with the arm's overrides, or a
+saved config (:func:`config_arm`: ``evaluate --configs A.json B.json``); :func:`make_session` is the one
+place that builds a :class:`~mmrec.Session` from an arm.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from ..engine import Engine
-from ..errors import MMRecError
-from ..recommender_config import RecommenderConfig, default_config
+from ..errors import ConfigError, MMRecError
+from ..recommender_config import RecommenderConfig, default_config, load_config
 from ..session import Session
 from .policies import Policy
 
@@ -45,6 +48,28 @@ class Arm:
             "constraints": self.constraints,
             "about": self.about,
         }
+
+
+def config_arm(path: Path, policy: str = DEFAULT_POLICY) -> Arm:
+    """An arm talking to the saved config at ``path`` (ConfigError when it is invalid), named by the file's
+    ``name`` key, else by the file stem."""
+    config = load_config(path)
+    named = "name" in json.loads(path.read_text(encoding="utf-8"))
+    name = config.name if named else path.stem
+    Policy.parse(policy)
+    overrides = {k: v for k, v in config.to_dict(with_id=False).items() if k != "name"}
+    return Arm(name, policy=policy, overrides=overrides, about=f"config {path.name}")
+
+
+def config_arms(paths: list[Path], policy: str = DEFAULT_POLICY) -> list[Arm]:
+    """One arm per config file; arms whose names collide are named by their file stems instead."""
+    arms = [config_arm(p, policy) for p in paths]
+    names = [a.name for a in arms]
+    if len(set(names)) < len(names):
+        arms = [replace(a, name=p.stem) for a, p in zip(arms, paths)]
+        if len({a.name for a in arms}) < len(arms):
+            raise ConfigError(f"config files {[str(p) for p in paths]} must have distinct names or file stems")
+    return arms
 
 
 def make_session(engine: Engine, arm: Arm) -> Session:

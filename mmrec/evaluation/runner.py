@@ -2,8 +2,9 @@
 
 Each (seed, shopper index) fixes a target and the shopper's random streams, so every arm meets the same
 shoppers (paired comparisons). One JSON line per shopper turn records what was shown before and after,
-the events sent, what the shopper liked and disliked, and each shown item's per-scorer contributions:
-the training data for learned fusion.
+the events sent, what the shopper liked and disliked, and per shown item its graded relevance to the
+target and every scorer's raw score (``features``) and weighted contribution: the training data for
+learned fusion (:mod:`mmrec.learned_fusion`).
 """
 
 from __future__ import annotations
@@ -95,13 +96,23 @@ def run_episode(
             elif isinstance(event, Dislike):
                 record["disliked"].append(event.item)
         _measure(episode, view, target, session, deep)
+        grades = view.grades(target)
         record.update(
             arm=arm.name,
             seed=seed,
             shopper=index,
             target=shopper.item.id,
             shown_before=before,
-            shown=[{"id": r.id, "score": round(r.score, 5), "contributions": r.contributions} for r in session.shown],
+            shown=[
+                {
+                    "id": r.id,
+                    "score": round(r.score, 5),
+                    "grade": int(grades[view.row(r.id)]),
+                    "features": r.features,
+                    "contributions": r.contributions,
+                }
+                for r in session.shown
+            ],
             target_rank=episode.ranks[-1],
         )
         episode.log.append(record)
