@@ -5,7 +5,7 @@
 appends every turn's record (:mod:`mmrec.turn`) to FILE. ``config show`` prints the effective
 recommender config; ``replay LOG.jsonl`` re-runs recorded sessions and reports how each list differs;
 ``fit-weights LOG.jsonl --out weights.json`` learns fusion weights from logged lists
-(:mod:`mmrec.learned_fusion`).
+(:mod:`mmrec.learned_fusion`); ``export-features`` writes embeddings in MMRec's format.
 """
 
 from __future__ import annotations
@@ -59,6 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     replay.add_argument("--catalog", type=Path, default=DEMO_CATALOG)
     replay.add_argument("--media", type=Path, help="media folder the session kept (photos, voice clips)")
     evaluation.build_parser(commands.add_parser("evaluate", help="simulated shoppers: does fusion help, how fast?"))
+    export = commands.add_parser("export-features", help="catalog embeddings (and a log's likes) in MMRec's format")
+    export.add_argument("--catalog", type=Path, default=DEMO_CATALOG)
+    export.add_argument("--out", type=Path, required=True, help="folder to write text_feat.npy, image_feat.npy ...")
+    export.add_argument("--log", type=Path, nargs="+", help="JSON-lines logs whose likes become <catalog>.inter")
     fit = commands.add_parser("fit-weights", help="learn fusion weights from logged sessions; write a config")
     fit.add_argument("log", type=Path, nargs="+", help="JSON lines: study export, session --log or evaluation turns")
     fit.add_argument("--out", type=Path, required=True, help="config JSON to write (load it with --config)")
@@ -86,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _replay(args, settings)
         if args.command == "fit-weights":
             return _fit_weights(args)
+        if args.command == "export-features":
+            return _export_features(args, settings)
         overrides = {k: v for k, v in (("top_k", args.top), ("diversity", args.diversity)) if v is not None}
         recommender = load_config(args.config, **overrides)
         engine = Engine.load(
@@ -135,6 +141,17 @@ def _fit_weights(args: argparse.Namespace) -> int:
     learned_config(base, result, args.name).save(args.out)
     print(json.dumps(result.to_dict(), indent=2))
     print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def _export_features(args: argparse.Namespace, settings: RuntimeSettings) -> int:
+    from .feature_export import export_features
+    from .session_log import read_log
+
+    engine = Engine.load(args.catalog, settings=settings.with_cli(speech=False), progress=sys.stderr.isatty())
+    records = read_log(args.log) if args.log else None
+    for role, path in export_features(engine, args.out, records).items():
+        print(f"wrote {role}: {path}")
     return 0
 
 

@@ -71,9 +71,9 @@ class ItemStore:
         """Which items go together: catalog links and :attr:`history` (:mod:`mmrec.item_graph`)."""
         return item_graph(self.catalog, self.history)
 
-    def remember_sessions(self, liked_together: Iterable[frozenset[str]]) -> None:
-        """Add prior sessions' sets of liked items to :attr:`history`; sessions started later use them."""
-        self.history.extend(liked_together)
+    def set_history(self, liked_together: Iterable[frozenset[str]]) -> None:
+        """Prior sessions' sets of liked items (:attr:`history`); sessions started later score with them."""
+        self.history = list(liked_together)
         self.__dict__.pop("item_graph", None)
 
     def item_vector(self, space: str, row: int) -> np.ndarray | None:

@@ -4,7 +4,8 @@ The ranker's fused score is ``sum(weight[s] * feature[s])`` over the scorers' ra
 logged list records per shown item. Each list gives ordered pairs (a, b) of shown items where the user
 wanted a more than b (a liked item over the rest, the rest over a disliked one; for simulated shoppers
 graded relevance to the target). A logistic regression without intercept on the feature differences
-``x_a - x_b`` (a pairwise, RankNet-style objective; scikit-learn) learns weights under which the fused
+``x_a - x_b`` (a pairwise, RankNet-style objective, each pair weighted by its gain difference as in
+NDCG; scikit-learn) learns weights under which the fused
 score orders the pairs as the users did. Features are standardised for the fit (so the L2 penalty treats
 them alike) and the weights mapped back, then scaled to the base config's total weight over the fitted
 scorers: the ranking depends only on their direction, the explanations' thresholds on their size.
@@ -39,7 +40,7 @@ class FitResult:
     lists: int
     pairs: int
     pair_accuracy: dict[str, float]
-    """Share of pairs each weighting (``base``, ``learned``) orders as the users did; ties count half."""
+    """Gain-weighted share of pairs each weighting (``base``, ``learned``) orders as the users did."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -57,25 +58,27 @@ def feature_names(lists: Sequence[ShownList]) -> list[str]:
 
 
 def pairs(lists: Sequence[ShownList], names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """``(x_a - x_b, list index)`` for every pair with label a > label b within one list."""
+    """``(x_a - x_b, weight)`` for every pair with label a > label b within one list; the weight is the
+    gain difference ``2**a - 2**b`` (as in NDCG), so putting the target above an unrelated item counts
+    three times as much as a close item above it."""
     diffs: list[np.ndarray] = []
-    owners: list[int] = []
-    for i, shown in enumerate(lists):
+    weights: list[np.ndarray] = []
+    for shown in lists:
         x = np.array([[row.get(n, 0.0) for n in names] for row in shown.features], dtype=float)
         better, worse = np.nonzero(shown.labels[:, None] > shown.labels[None, :])
         diffs.append(x[better] - x[worse])
-        owners += [i] * len(better)
+        weights.append(2.0 ** shown.labels[better] - 2.0 ** shown.labels[worse])
     if not diffs:
-        return np.zeros((0, len(names))), np.zeros(0, dtype=int)
-    return np.concatenate(diffs), np.array(owners, dtype=int)
+        return np.zeros((0, len(names))), np.zeros(0)
+    return np.concatenate(diffs), np.concatenate(weights)
 
 
-def pair_accuracy(diffs: np.ndarray, weights: np.ndarray) -> float:
-    """Share of pairs (rows of ``diffs``) that ``weights`` score the right way round; ties count half."""
+def pair_accuracy(diffs: np.ndarray, weights: np.ndarray, pair_weights: np.ndarray | None = None) -> float:
+    """(Weighted) share of pairs (rows of ``diffs``) that ``weights`` score the right way round; ties count half."""
     if not len(diffs):
         return float("nan")
     margin = diffs @ weights
-    return float(np.mean((margin > 0) + 0.5 * (margin == 0)))
+    return float(np.average((margin > 0) + 0.5 * (margin == 0), weights=pair_weights))
 
 
 def fit_weights(lists: Sequence[ShownList], base: RecommenderConfig, *, c: float = 1.0) -> FitResult:
@@ -84,7 +87,7 @@ def fit_weights(lists: Sequence[ShownList], base: RecommenderConfig, *, c: float
     from sklearn.linear_model import LogisticRegression
 
     names = feature_names(lists)
-    diffs, _ = pairs(lists, names)
+    diffs, pair_weights = pairs(lists, names)
     if len(diffs) < MIN_PAIRS:
         raise TooLittleDataError(
             f"{len(diffs)} ordered pairs in {len(lists)} labelled lists; at least {MIN_PAIRS} are needed"
@@ -97,7 +100,11 @@ def fit_weights(lists: Sequence[ShownList], base: RecommenderConfig, *, c: float
     scale = spread[cols]
     x = diffs[:, cols] / scale
     model = LogisticRegression(C=c, fit_intercept=False, max_iter=1000)
-    model.fit(np.concatenate([x, -x]), np.r_[np.ones(len(x)), np.zeros(len(x))])
+    model.fit(
+        np.concatenate([x, -x]),
+        np.r_[np.ones(len(x)), np.zeros(len(x))],
+        sample_weight=np.r_[pair_weights, pair_weights],
+    )
     direction = model.coef_[0] / scale
     total = sum(abs(base.weight(n)) for n in fitted) or 1.0
     learned = direction * total / (np.abs(direction).sum() or 1.0)
@@ -109,7 +116,10 @@ def fit_weights(lists: Sequence[ShownList], base: RecommenderConfig, *, c: float
         fitted=tuple(fitted),
         lists=len(lists),
         pairs=len(diffs),
-        pair_accuracy={"base": pair_accuracy(diffs, base_vector), "learned": pair_accuracy(diffs, learned_vector)},
+        pair_accuracy={
+            "base": pair_accuracy(diffs, base_vector, pair_weights),
+            "learned": pair_accuracy(diffs, learned_vector, pair_weights),
+        },
     )
 
 

@@ -5,8 +5,9 @@ Two kinds of JSON lines are read, mixed freely:
 - turn records (:mod:`mmrec.turn`, schema ``mmrec.turn/1``): a study export or ``session --log``. The
   list shown after turn *t* is labelled by turn *t + 1*: the item it liked (or reviewed favourably) is
   wanted (+1), the item it disliked (or reviewed unfavourably) unwanted (-1), the rest unlabelled (0).
-- simulated shopper turns (the evaluation's ``turns.jsonl``): each shown item carries its graded
-  relevance to the shopper's hidden target (2 target, 1 close, 0 other), a better label than clicks.
+- simulated shopper turns (the evaluation's ``turns.jsonl``): each item of the turn's ``pool`` (the
+  best items, deeper than the shown list; else the shown list) carries its graded relevance to the
+  shopper's hidden target (2 target, 1 close, 0 other), a better label than clicks.
 
 Both give :class:`ShownList` rows (the per-scorer features of every shown item and its label) for
 :mod:`mmrec.learned_fusion`, and :class:`Interaction` rows (user, item, +1/-1) for collaborative
@@ -69,7 +70,7 @@ def shown_lists(records: Iterable[dict[str, Any]]) -> list[ShownList]:
     turn_records: dict[str, list[dict[str, Any]]] = {}
     for number, record in enumerate(records, 1):
         if is_simulated(record):
-            shown = record["shown"]
+            shown = _pool_rows(record["pool"]) if record.get("pool") else record["shown"]
             _require_features(shown, number)
             labels = [float(s["grade"]) if "grade" in s else 2.0 * (s["id"] == record["target"]) for s in shown]
             out.append(_shown_list(_simulated_user(record), int(record["turn"]), shown, labels))
@@ -135,6 +136,15 @@ def _shown_list(user: str, turn: int, shown: list[dict[str, Any]], labels: list[
         tuple({k: float(v) for k, v in s["features"].items()} for s in shown),
         np.asarray(labels, dtype=float),
     )
+
+
+def _pool_rows(pool: dict[str, Any]) -> list[dict[str, Any]]:
+    """The evaluation's columnar ``pool`` as one dict per item, like ``shown``."""
+    features = pool["features"]
+    return [
+        {"id": i, "grade": g, "features": {name: values[p] for name, values in features.items()}}
+        for p, (i, g) in enumerate(zip(pool["ids"], pool["grades"]))
+    ]
 
 
 def _require_features(shown: list[dict[str, Any]], where: int) -> None:

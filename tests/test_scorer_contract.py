@@ -27,7 +27,7 @@ def store() -> ItemStore:
     catalog = Catalog(items, name="contract", reviews=reviews)
     spaces = {name: rng.standard_normal((N, DIM)).astype(np.float32) for name in ("text", "image", "clip_text")}
     store = ItemStore.synthetic(spaces, catalog=catalog)
-    store.remember_sessions([frozenset({"i1", "i5"}), frozenset({"i1", "i6", "i7"}), frozenset({"i2", "i8"})])
+    store.set_history([frozenset({"i1", "i5"}), frozenset({"i1", "i6", "i7"}), frozenset({"i2", "i8"})])
     return store  # with a history, so the collaborative scorer is active on the summary below
 
 

@@ -33,9 +33,16 @@ class Arm:
     constraints: bool = True
     """Whether shoppers state negations and price bounds (False simulates a loop without filters)."""
     about: str = ""
+    baseline: str = ""
+    """The arm this one is an ablation of; the report compares the two when both run."""
 
     def config(self) -> RecommenderConfig:
         return default_config().with_overrides(name=self.name, **self.overrides)
+
+    @property
+    def uses_history(self) -> bool:
+        """Whether the arm fuses the collaborative scorer (which learns from prior sessions)."""
+        return self.config().weight("collaborative") != 0
 
     def parsed_policy(self) -> Policy:
         return Policy.parse(self.policy)
@@ -47,6 +54,7 @@ class Arm:
             "config": self.config().to_dict(),
             "constraints": self.constraints,
             "about": self.about,
+            "baseline": self.baseline,
         }
 
 
@@ -79,6 +87,8 @@ def make_session(engine: Engine, arm: Arm) -> Session:
 
 _DEFAULT = Arm("fused", about="text, then a photo, then list feedback; default weights")
 TEXT_ONLY_WEIGHTS = {"image": 0.0, "clip_text": 0.0}
+COLLABORATIVE = {"collaborative": 0.5}
+"""The collaborative scorer's weight in its arms: like ``attributes``, a score in [-1, 1] about judged items."""
 ARMS: dict[str, Arm] = {
     arm.name: arm
     for arm in (
@@ -101,6 +111,19 @@ ARMS: dict[str, Arm] = {
         ),
         replace(_DEFAULT, name="fused-nodecay", overrides={"decay": 1.0}, about="fused policy, no recency decay"),
         replace(_DEFAULT, name="fused-diverse", overrides={"diversity": 0.3}, about="fused policy, MMR 0.3"),
+        replace(
+            _DEFAULT,
+            name="fused-collab",
+            overrides={"weights": COLLABORATIVE},
+            about="fused policy + collaborative scorer (catalog links, co-likes of prior sessions)",
+        ),
+        Arm(
+            "feedback-collab",
+            policy="feedback",
+            overrides={"weights": COLLABORATIVE},
+            about="list feedback + collaborative scorer (catalog links, co-likes of prior sessions)",
+            baseline="feedback",
+        ),
     )
 }
 DEFAULT_ARMS = (
@@ -113,6 +136,8 @@ DEFAULT_ARMS = (
     "fused-nofilters",
     "fused-nodecay",
     "fused-diverse",
+    "fused-collab",
+    "feedback-collab",
 )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..engine import Engine
 from ..errors import MMRecError
+from ..session_log import liked_together, read_log
 from .arms import DEFAULT_ARMS, DEFAULT_POLICY, Arm, available_arms, config_arms, get_arm
 from .experiment import evaluate
 from .shoppers import ShopperOptions
@@ -51,6 +52,13 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     p.add_argument("--voice-shoppers", type=int, default=15, help="shoppers per seed in voice arms (default 15)")
     p.add_argument("--turns", type=int, default=5, help="turns per shopper (default 5)")
     p.add_argument("--error-rate", type=float, default=0.1, help="list-feedback error rate (default 0.1)")
+    p.add_argument(
+        "--history-shoppers",
+        type=int,
+        default=200,
+        help="simulated prior sessions the collaborative arms learn co-likes from (default 200)",
+    )
+    p.add_argument("--history", type=Path, nargs="+", default=[], help="logs of prior sessions (study export...)")
     p.add_argument("--out", type=Path, default=ROOT / "bench-results" / "evaluation", help="output folder")
     p.add_argument("--threads", type=int, default=1, help="torch threads (default 1: fastest on shared CPUs)")
     p.add_argument("--cache-dir", type=Path, default=None, help="mmrec cache root")
@@ -91,6 +99,8 @@ def run_from_args(args: argparse.Namespace) -> int:
             voice_shoppers=args.voice_shoppers,
             out=args.out,
             options=ShopperOptions(error_rate=args.error_rate),
+            history_shoppers=args.history_shoppers,
+            history=liked_together(read_log(args.history)) if args.history else None,
             progress=lambda msg: print(msg, file=sys.stderr, flush=True),
         )
     except MMRecError as e:
