@@ -9,16 +9,26 @@ from typing import Any
 from ..evaluation import report
 
 COLLABORATIVE_PAIRS = (("fused-collab", "fused"), ("feedback-collab", "feedback"))
+DETAIL_FIELDS = ("beam", "clip_s")
+"""Numeric row fields that tell timed actions apart (speech: beam width, clip length)."""
 
 
 def latency_rows(payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every benchmark row with a p50 and a p95 (one per timed action), labelled by its benchmark."""
+    """Every timed action of every benchmark (a row's ``p50_ms``/``p95_ms``, or ``<x>_p50_ms``/``<x>_p95_ms``
+    pairs such as a photo's upload and turn), labelled by the row's text fields; the scale benchmark has
+    its own section."""
     out = []
     for name, result in payload.get("benchmark_results", {}).items():
+        if name == "scale":
+            continue
         for row in result.get("rows", []):
-            if "p50_ms" in row and "p95_ms" in row:
-                label = row.get("what") or row.get("action") or row.get("backend") or ""
-                out.append({"bench": name, "what": str(label), "p50_ms": row["p50_ms"], "p95_ms": row["p95_ms"]})
+            label = " / ".join(
+                [str(v) for v in row.values() if isinstance(v, str)]
+                + [f"{k} {row[k]}" for k in DETAIL_FIELDS if k in row]
+            )
+            for key in [k for k in row if k.endswith("p50_ms") and k[:-6] + "p95_ms" in row]:
+                what = f"{label} / {key[:-7]}" if key[:-6] else label
+                out.append({"bench": name, "what": what, "p50_ms": row[key], "p95_ms": row[key[:-6] + "p95_ms"]})
     return out
 
 
