@@ -10,7 +10,8 @@ arm, 15 voice shoppers per seed, 200 simulated prior sessions, more repetitions)
   espeak-ng...) is listed as failed with its error, and the rest go on;
 - the evaluation of every arm (``evaluation/``: report.md, summary.json, turns.jsonl, success_at_10.png);
 - learned fusion: weights fitted (``fit-weights``) on the evaluation's turns, then the default and the
-  learned config compared on held-out shoppers (seeds from HELD_OUT_SEED; ``learned/``).
+  learned config compared on held-out shoppers (seeds from HELD_OUT_SEED) under the fused policy and
+  under list feedback alone (``learned/<policy>/``).
 
 Written: ``summary.md``, ``all.json``, ``success_at_10.png``, ``latency.png`` (p50/p95 per action),
 ``scale.png`` (ranking 1k..1M exact vs approximate, recall@10).
@@ -28,6 +29,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from ..evaluation.arms import DEFAULT_POLICY
 from . import BENCHMARKS
 from . import summary as summary_module
 from .common import machine
@@ -35,6 +37,8 @@ from .common import machine
 ROOT = Path(__file__).resolve().parents[2]
 HELD_OUT_SEED = 100
 """First seed of the held-out shoppers the learned weights are judged on (training uses 0, 1, 2)."""
+HELD_OUT_POLICIES = (DEFAULT_POLICY, "feedback")
+"""Shopper policies the learned and the default weights are compared under (the fused default first)."""
 SHORT_ARMS = ("fused", "text", "voice", "photo", "feedback", "feedback-collab")
 
 
@@ -100,15 +104,18 @@ def run_evaluation(catalog: Path, out: Path, full: bool) -> dict[str, Any]:
     paths = [learned_dir / "default.json", learned_dir / "learned.json"]
     base.save(paths[0])
     learned_config(base, fit, "learned").save(paths[1])
-    held_out = evaluate(
-        engine,
-        config_arms(paths),
-        seeds=[HELD_OUT_SEED + s for s in seeds],
-        shoppers=shoppers,
-        history_shoppers=history,  # the same prior sessions: the learned collaborative weight expects them
-        out=learned_dir,
-        failures=0,
-    )
+    held_out = {
+        policy: evaluate(
+            engine,
+            config_arms(paths, policy),
+            seeds=[HELD_OUT_SEED + s for s in seeds],
+            shoppers=shoppers,
+            history_shoppers=history,  # the same prior sessions: the learned collaborative weight expects them
+            out=learned_dir / policy.replace("+", "-"),
+            failures=0,
+        )
+        for policy in HELD_OUT_POLICIES
+    }
     return {"evaluation": summary, "evaluation_seconds": round(seconds, 1), "fit": fit.to_dict(), "held_out": held_out}
 
 

@@ -47,24 +47,35 @@ def _evaluation_section(summary: dict[str, Any]) -> list[str]:
 
 
 def _learned_section(payload: dict[str, Any]) -> list[str]:
-    fit, held = payload["fit"], payload["held_out"]
-    base = held["arm_specs"]["default"]["config"]["weights"]
+    fit = payload["fit"]
+    policies = payload["held_out"]
+    first = next(iter(policies.values()))
+    base = first["arm_specs"]["default"]["config"]["weights"]
     rows = [[name, f"{base.get(name, 0.0):g}", f"{w:.3f}"] for name, w in fit["weights"].items()]
     arms = [
-        [name, str(a["n"]), str(report.Estimate(**a["within_3"])), f"{a['per_turn']['mrr'][3]['mean']:.3f}"]
+        [
+            policy,
+            name,
+            str(a["n"]),
+            str(report.Estimate(**a["within_3"])),
+            str(report.Estimate(**a["per_turn"]["mrr"][3])),
+        ]
+        for policy, held in policies.items()
         for name, a in held["arms"].items()
     ]
-    verdicts = [f"- {c['metric']}: {c['verdict']}" for c in held["comparisons"]]
+    verdicts = [
+        f"- {policy}, {c['metric']}: {c['verdict']}" for policy, held in policies.items() for c in held["comparisons"]
+    ]
     return [
         "## Learned fusion (fit-weights) on held-out shoppers",
         "",
         f"Fitted on {fit['lists']} logged lists ({fit['pairs']} ordered pairs) of the evaluation above; "
         f"gain-weighted pair accuracy default {fit['pair_accuracy']['base']:.3f} → learned "
-        f"{fit['pair_accuracy']['learned']:.3f}. Held-out shoppers: seeds {held['seeds']}.",
+        f"{fit['pair_accuracy']['learned']:.3f}. Held-out shoppers: seeds {first['seeds']}.",
         "",
         _table(["scorer", "default weight", "learned weight"], rows),
         "",
-        _table(["config", "n", "s@10 ≤3 turns [95% CI]", "MRR t3"], arms),
+        _table(["policy", "config", "n", "s@10 ≤3 turns [95% CI]", "MRR t3 [95% CI]"], arms),
         "",
         *verdicts,
     ]

@@ -75,7 +75,11 @@ def evaluate(
         groups = report.by_arm(episodes)
         names = list(groups)
         pairs = report.default_pairs(names)
-        pairs += [(a.name, a.baseline) for a in arms if a.baseline in names and (a.name, a.baseline) not in pairs]
+        pairs += [
+            (a.name, a.baseline)
+            for a in arms
+            if a.baseline in names and not {(a.name, a.baseline), (a.baseline, a.name)} & set(pairs)
+        ]
         comparisons = [
             report.compare(groups, a, b, metric).to_dict() for metric in report.PAIRED_METRICS for a, b in pairs
         ]
