@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import BadEventError
+from .errors import LogError
 from .replay import read_records
 from .turn import SCHEMA
 
@@ -56,6 +56,9 @@ class Interaction:
 def read_log(paths: Path | Iterable[Path]) -> list[dict[str, Any]]:
     """Every record of one or several JSON-lines logs, in file order."""
     paths = [paths] if isinstance(paths, Path) else list(paths)
+    missing = [str(p) for p in paths if not Path(p).is_file()]
+    if missing:
+        raise LogError(f"no such log file: {', '.join(missing)}")
     return [record for path in paths for record in read_records(path)]
 
 
@@ -65,7 +68,7 @@ def is_simulated(record: dict[str, Any]) -> bool:
 
 
 def shown_lists(records: Iterable[dict[str, Any]]) -> list[ShownList]:
-    """Every labelled list in ``records``; BadEventError when a record lacks the features to learn from."""
+    """Every labelled list in ``records``; LogError when a record lacks the features to learn from."""
     out: list[ShownList] = []
     turn_records: dict[str, list[dict[str, Any]]] = {}
     for number, record in enumerate(records, 1):
@@ -77,7 +80,7 @@ def shown_lists(records: Iterable[dict[str, Any]]) -> list[ShownList]:
         elif record.get("schema") == SCHEMA:
             turn_records.setdefault(f"{_user(record)}/{record.get('session', '')}", []).append(record)
         else:
-            raise BadEventError(
+            raise LogError(
                 f"log record {number} is neither a turn record (schema {SCHEMA!r}) nor a simulated shopper turn "
                 f"(keys arm, target); its keys: {', '.join(sorted(record))}"
             )
@@ -149,7 +152,7 @@ def _pool_rows(pool: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _require_features(shown: list[dict[str, Any]], where: int) -> None:
     if shown and "features" not in shown[0]:
-        raise BadEventError(
+        raise LogError(
             f"log record {where}: shown items carry no per-scorer 'features' (a log from before they were "
             "recorded); re-run the sessions or the evaluation to log them"
         )

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from mmrec.cli import main
-from mmrec.errors import BadEventError, TooLittleDataError
+from mmrec.errors import LogError, TooLittleDataError
 from mmrec.learned_fusion import fit_weights, pairs
 from mmrec.recommender_config import default_config, load_config
 from mmrec.session_log import ShownList, interactions, liked_together, shown_lists
@@ -108,7 +108,7 @@ def test_simulated_turns_use_the_pool_and_its_grades():
 def test_a_log_without_features_says_how_to_get_them():
     record = _turn("u1", 1, ["a"], None)
     del record["shown"][0]["features"]
-    with pytest.raises(BadEventError, match="no per-scorer 'features'"):
+    with pytest.raises(LogError, match="no per-scorer 'features'"):
         shown_lists([record, _turn("u1", 2, ["a"], {"action": "like", "item": "a", "weight": 1.0})])
 
 
@@ -126,3 +126,8 @@ def test_fit_weights_cli_writes_a_config_the_app_loads(tmp_path: Path, capsys):
     printed = json.loads(capsys.readouterr().out)
     assert config.name == "study-fit" and config.weight("image") == pytest.approx(printed["weights"]["image"], abs=1e-4)
     assert config.weight("image") > config.weight("text") > 0 > config.weight("attributes")
+
+
+def test_a_missing_log_is_named(tmp_path: Path, capsys):
+    assert main(["fit-weights", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "w.json")]) == 2
+    assert "no such log file" in capsys.readouterr().err and not (tmp_path / "w.json").exists()
