@@ -19,7 +19,8 @@ image      no       path relative to the folder
 Unknown fields are kept in ``Item.extra``. Broken records (missing fields, duplicate ids, bad price,
 missing image files) are reported in :attr:`Catalog.issues` and skipped, or loaded without an image,
 never a crash. An optional ``reviews.jsonl`` (``item_ids``, ``rating``, ``text``) is read for a
-rating prior.
+rating prior, and an optional ``links.jsonl`` (``type``, ``from``, ``to``: item ids or product keys,
+i.e. a ``parent_sku`` or ``group`` field) for the collaborative scorer.
 """
 
 from __future__ import annotations
@@ -110,6 +111,19 @@ class Review:
     text: str
 
 
+@dataclass(frozen=True)
+class Link:
+    """A store link ("customers viewing ``source`` are shown ``target``") between the items of two products."""
+
+    kind: str
+    source: tuple[str, ...]
+    target: tuple[str, ...]
+
+
+PRODUCT_FIELDS = ("parent_sku", "group")
+"""Fields naming the product an item is a variant of, by which links.jsonl may name it."""
+
+
 class Catalog(Sequence[Item]):
     """An ordered, id-indexed collection of items with the issues met while loading it."""
 
@@ -120,12 +134,14 @@ class Catalog(Sequence[Item]):
         root: Path | None = None,
         issues: Sequence[CatalogIssue] = (),
         reviews: Sequence[Review] = (),
+        links: Sequence[Link] = (),
         name: str = "",
     ) -> None:
         self.items: tuple[Item, ...] = tuple(items)
         self.root = root
         self.issues: tuple[CatalogIssue, ...] = tuple(issues)
         self.reviews: tuple[Review, ...] = tuple(reviews)
+        self.links: tuple[Link, ...] = tuple(links)
         self.name = name or (root.name if root else "catalog")
         self._pos = {item.id: i for i, item in enumerate(self.items)}
         if len(self._pos) != len(self.items):
@@ -229,7 +245,8 @@ def load_catalog(path: str | Path, *, require_images: bool = False) -> Catalog:
         detail = "; ".join(str(i) for i in issues[:3])
         raise CatalogError(f"catalog {str(root)!r} has no usable items" + (f" ({detail})" if detail else ""))
     reviews = _read_reviews(root / "reviews.jsonl", seen)
-    return Catalog(items, root=root, issues=issues, reviews=reviews)
+    links = _read_links(root / "links.jsonl", items)
+    return Catalog(items, root=root, issues=issues, reviews=reviews, links=links)
 
 
 def _id_of(record: dict[str, Any]) -> str | None:
@@ -314,3 +331,22 @@ def _read_reviews(path: Path, ids: set[str]) -> list[Review]:
         if item_ids and isinstance(rating, int) and 1 <= rating <= 5:
             reviews.append(Review(item_ids, rating, str(record.get("text", ""))))
     return reviews
+
+
+def _read_links(path: Path, items: list[Item]) -> list[Link]:
+    """The links whose two ends name items of this catalog (by id or product key); the rest are dropped."""
+    if not path.is_file():
+        return []
+    members: dict[str, list[str]] = {}
+    for item in items:
+        keys = {item.id, *(str(item.extra[f]) for f in PRODUCT_FIELDS if item.extra.get(f))}
+        for key in keys:
+            members.setdefault(key, []).append(item.id)
+    links = []
+    for _, record in _read_jsonl(path):
+        if isinstance(record, str):
+            continue
+        source, target = members.get(str(record.get("from"))), members.get(str(record.get("to")))
+        if source and target:
+            links.append(Link(str(record.get("type", "related")), tuple(source), tuple(target)))
+    return links

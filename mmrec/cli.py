@@ -3,7 +3,9 @@
 ``session`` reads one JSON interaction per stdin line and writes one JSON answer per line to stdout
 (see :mod:`mmrec.events` for the contract); progress and warnings go to stderr. ``--log FILE`` also
 appends every turn's record (:mod:`mmrec.turn`) to FILE. ``config show`` prints the effective
-recommender config; ``replay LOG.jsonl`` re-runs recorded sessions and reports how each list differs.
+recommender config; ``replay LOG.jsonl`` re-runs recorded sessions and reports how each list differs;
+``fit-weights LOG.jsonl --out weights.json`` learns fusion weights from logged lists
+(:mod:`mmrec.learned_fusion`); ``export-features`` writes embeddings in MMRec's format.
 """
 
 from __future__ import annotations
@@ -57,6 +59,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     replay.add_argument("--catalog", type=Path, default=DEMO_CATALOG)
     replay.add_argument("--media", type=Path, help="media folder the session kept (photos, voice clips)")
     evaluation.build_parser(commands.add_parser("evaluate", help="simulated shoppers: does fusion help, how fast?"))
+    export = commands.add_parser("export-features", help="catalog embeddings (and a log's likes) in MMRec's format")
+    export.add_argument("--catalog", type=Path, default=DEMO_CATALOG)
+    export.add_argument("--out", type=Path, required=True, help="folder to write text_feat.npy, image_feat.npy ...")
+    export.add_argument("--log", type=Path, nargs="+", help="JSON-lines logs whose likes become <catalog>.inter")
+    fit = commands.add_parser("fit-weights", help="learn fusion weights from logged sessions; write a config")
+    fit.add_argument("log", type=Path, nargs="+", help="JSON lines: study export, session --log or evaluation turns")
+    fit.add_argument("--out", type=Path, required=True, help="config JSON to write (load it with --config)")
+    fit.add_argument("--base", type=Path, help="config whose other settings the learned one keeps (default: shipped)")
+    fit.add_argument("--name", default="learned", help="name of the learned config (default: learned)")
+    fit.add_argument("--c", type=float, default=1.0, help="inverse L2 regularisation strength (default 1.0)")
     add_study_parser(commands)
     args = parser.parse_args(argv)
     if args.command == "evaluate":
@@ -76,6 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "replay":
             return _replay(args, settings)
+        if args.command == "fit-weights":
+            return _fit_weights(args)
+        if args.command == "export-features":
+            return _export_features(args, settings)
         overrides = {k: v for k, v in (("top_k", args.top), ("diversity", args.diversity)) if v is not None}
         recommender = load_config(args.config, **overrides)
         engine = Engine.load(
@@ -116,6 +132,29 @@ def _replay(args: argparse.Namespace, settings: RuntimeSettings) -> int:
         print(diff.describe())
     differ = sum(not d.same for d in diffs)
     print(f"{len(diffs) - differ} of {len(diffs)} turns reproduce the recorded list; {differ} differ")
+    return 0
+
+
+def _fit_weights(args: argparse.Namespace) -> int:
+    from .learned_fusion import fit_weights, learned_config
+    from .session_log import read_log, shown_lists
+
+    base = load_config(args.base)
+    result = fit_weights(shown_lists(read_log(args.log)), base, c=args.c)
+    learned_config(base, result, args.name).save(args.out)
+    print(json.dumps(result.to_dict(), indent=2))
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def _export_features(args: argparse.Namespace, settings: RuntimeSettings) -> int:
+    from .feature_export import export_features
+    from .session_log import read_log
+
+    engine = Engine.load(args.catalog, settings=settings.with_cli(speech=False), progress=sys.stderr.isatty())
+    records = read_log(args.log) if args.log else None
+    for role, path in export_features(engine, args.out, records).items():
+        print(f"wrote {role}: {path}")
     return 0
 
 

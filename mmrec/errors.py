@@ -57,3 +57,7 @@ class StudyError(MMRecError):
 
 class ConfigError(MMRecError):
     """A recommender config or registry name is invalid; the message lists the valid choices."""
+
+
+class LogError(MMRecError):
+    """A session log (turn records, evaluation turns) cannot be read or lacks what is asked of it."""

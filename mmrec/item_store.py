@@ -1,20 +1,22 @@
 """What ranking and explanations read: the catalog and its per-item arrays, with no model loaded.
 
 An :class:`ItemStore` holds the catalog, one :class:`~mmrec.index.EmbeddingIndex` per embedding space
-(``text``, ``image``, ``clip_text``...), prices, colours, term and category masks and the rating
-prior. The :class:`~mmrec.engine.Engine` builds one from real encoders; :meth:`ItemStore.synthetic`
-builds one from given or random vectors, so rankings can be simulated and tested without MiniLM.
+(``text``, ``image``, ``clip_text``...), prices, colours, term and category masks, the rating
+prior, and which items go together (catalog links, items liked together in prior sessions). The
+:class:`~mmrec.engine.Engine` builds one from real encoders; :meth:`ItemStore.synthetic` builds one from given or random vectors, so rankings can be simulated and tested without MiniLM.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 
 import numpy as np
+from scipy import sparse
 
 from .catalog import Catalog, Item
 from .index import EmbeddingIndex
+from .item_graph import item_graph
 
 
 class ItemStore:
@@ -30,6 +32,8 @@ class ItemStore:
         self._item_terms = [_terms_of(item) for item in catalog]
         self._item_leaves = [{c.rsplit("/", 1)[-1] for c in item.categories} for item in catalog]
         self._masks: dict[tuple[str, str], np.ndarray] = {}
+        self.history: list[frozenset[str]] = []
+        """Items liked together in prior sessions (what the collaborative scorer learns from)."""
 
     @classmethod
     def synthetic(
@@ -61,6 +65,16 @@ class ItemStore:
     def catalog_ref(self) -> dict[str, str]:
         """``{"name", "hash"}`` of the catalog, for turn records."""
         return {"name": self.catalog.name, "hash": self.catalog.content_hash()}
+
+    @cached_property
+    def item_graph(self) -> sparse.csr_matrix:
+        """Which items go together: catalog links and :attr:`history` (:mod:`mmrec.item_graph`)."""
+        return item_graph(self.catalog, self.history)
+
+    def set_history(self, liked_together: Iterable[frozenset[str]]) -> None:
+        """Prior sessions' sets of liked items (:attr:`history`); sessions started later score with them."""
+        self.history = list(liked_together)
+        self.__dict__.pop("item_graph", None)
 
     def item_vector(self, space: str, row: int) -> np.ndarray | None:
         """Item ``row``'s unit vector in ``space``, or None when it has none there."""

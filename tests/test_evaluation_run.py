@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 
 from mmrec.engine import Engine
-from mmrec.errors import MMRecError
+from mmrec.errors import ConfigError, MMRecError
 from mmrec.evaluation import evaluate, get_arm
+from mmrec.evaluation.arms import config_arms
+from mmrec.evaluation.cli import selected_arms
 from mmrec.evaluation.relevance import CatalogView
 from mmrec.evaluation.runner import pick_targets, run_episode
+from mmrec.recommender_config import default_config
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +95,31 @@ def test_voice_arm_goes_through_whisper(demo_catalog_dir: Path, cache_root: Path
     voiced = [ev for line in (tmp_path / "turns.jsonl").read_text().splitlines() for ev in json.loads(line)["events"]]
     assert len(voiced) == 9 and all(ev["type"] == "voice" and ev["understood"]["transcript"] for ev in voiced)
     assert summary["arms"]["voice"]["within_3"]["mean"] > summary["random"]["within_3"]
+
+
+def test_config_files_are_arms_compared_on_the_same_shoppers(demo_engine: Engine, tmp_path: Path):
+    default_config().save(tmp_path / "base.json")  # its "name" key names the arm: default
+    (tmp_path / "no-photo-weight.json").write_text(json.dumps({"weights": {"image": 0.0}}))  # no name: the stem
+    arms = selected_arms(None, [tmp_path / "base.json", tmp_path / "no-photo-weight.json"], "text+photo")
+    assert [(a.name, a.policy) for a in arms] == [("default", "text+photo"), ("no-photo-weight", "text+photo")]
+    summary = evaluate(demo_engine, arms, seeds=[3], shoppers=6, turns=3, failures=0)
+    assert [(c["a"], c["b"]) for c in summary["comparisons"]] == [("default", "no-photo-weight")] * 2
+    assert summary["arm_specs"]["no-photo-weight"]["config"]["weights"]["image"] == 0.0
+    assert summary["arms"]["default"]["n"] == summary["arms"]["no-photo-weight"]["n"] == 6
+
+
+def test_config_arms_with_one_name_take_their_file_stems_and_bad_configs_are_named(tmp_path: Path):
+    for stem in ("a", "b"):
+        (tmp_path / f"{stem}.json").write_text(json.dumps({"name": "same", "decay": 0.9}))
+    assert [a.name for a in config_arms([tmp_path / "a.json", tmp_path / "b.json"])] == ["a", "b"]
+    (tmp_path / "bad.json").write_text(json.dumps({"weights": {"colour": 1.0}}))
+    with pytest.raises(ConfigError, match="unknown scorer weight.*colour.*valid scorer names"):
+        selected_arms("fused", [tmp_path / "bad.json"])
+
+
+def test_collaborative_arm_learns_from_simulated_prior_sessions_then_forgets_them(demo_engine: Engine):
+    arms = [get_arm("feedback"), get_arm("feedback-collab")]
+    summary = evaluate(demo_engine, arms, seeds=[0], shoppers=5, turns=3, history_shoppers=8, failures=0)
+    assert summary["history"]["simulated_shoppers"] == 8 and summary["history"]["sessions"] > 0
+    assert [{c["a"], c["b"]} for c in summary["comparisons"]] == [{"feedback", "feedback-collab"}] * 2  # once each
+    assert demo_engine.store.history == []

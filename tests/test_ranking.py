@@ -59,7 +59,7 @@ def test_scores_are_the_sum_of_weighted_contributions_and_features_hold_every_sc
     config = load_config()
     for r in rank(store, liking(0), config, k=5):
         assert r.score == pytest.approx(sum(r.contributions.values()), abs=1e-5)
-        assert set(r.features) == {"text", "attributes", "prior"} <= set(available_scorers())
+        assert set(r.features) == {"text", "attributes", "prior", "collaborative"} <= set(available_scorers())
         for name, contribution in r.contributions.items():
             assert contribution == pytest.approx(config.weight(name) * r.features[name], abs=1e-6)
 

@@ -26,7 +26,9 @@ def store() -> ItemStore:
     reviews = [Review(item_ids=(f"i{i}",), rating=1 + i % 5, text="ok") for i in range(0, N, 3)]
     catalog = Catalog(items, name="contract", reviews=reviews)
     spaces = {name: rng.standard_normal((N, DIM)).astype(np.float32) for name in ("text", "image", "clip_text")}
-    return ItemStore.synthetic(spaces, catalog=catalog)
+    store = ItemStore.synthetic(spaces, catalog=catalog)
+    store.set_history([frozenset({"i1", "i5"}), frozenset({"i1", "i6", "i7"}), frozenset({"i2", "i8"})])
+    return store  # with a history, so the collaborative scorer is active on the summary below
 
 
 @pytest.fixture(scope="module")
@@ -95,8 +97,8 @@ def test_scoring_is_deterministic(scorer, summary):
 
 
 def test_an_unknown_scorer_name_lists_the_valid_ones(store):
-    with pytest.raises(ConfigError, match="valid scorers: text, image, clip_text, attributes, prior"):
-        build_scorer("collaborative", store, load_config())
+    with pytest.raises(ConfigError, match="valid scorers: text, image, clip_text, attributes, prior, collaborative"):
+        build_scorer("popularity", store, load_config())
 
 
 def test_a_new_source_is_one_registered_class(store, summary):

@@ -1,0 +1,15 @@
+"""Benchmarks: ``python -m mmrec.bench NAME`` runs one, ``python -m mmrec.bench all`` every one."""
+
+BENCHMARKS = {
+    "core": "text interaction, ranking at 1k/100k/1M items, precompute, RSS",
+    "sentiment_eval": "sentiment accuracy on held-out reviews",
+    "speech": "speech-to-text latency and real-time factor per backend",
+    "photo": "photo interaction latency and image precompute throughput",
+    "photo_retrieval": "photo-to-item retrieval quality of the image encoder",
+    "study_log": "study-log write latency per event: SQLite FULL/NORMAL, PostgreSQL",
+    "study_flow": "p95 per participant action, 1 vs 20 simultaneous scripted participants",
+    "ui": "start-up time and per-action latency seen from a browser",
+    "limits": "cost of large and hostile inputs before they are refused or used",
+    "scale": "ranking 1k..1M items exact vs through the approximate index: p95, recall@10",
+    "all": "every benchmark and the evaluation: JSON, a Markdown summary, PNG plots (--full: the full form)",
+}

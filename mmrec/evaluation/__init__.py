@@ -1,7 +1,8 @@
 """Evaluation with simulated shoppers: seeded shoppers with hidden targets act through the session API
 (text, voice, photo, list feedback); per-turn metrics with bootstrap intervals; arms compared pairwise.
 
-    python -m mmrec.evaluation --catalog DIR [--arms fused,text,...] [--seeds 3] [--shoppers N] [--turns T]
+    python -m mmrec evaluate --catalog DIR [--arms fused,text,...] [--seeds 3] [--shoppers N] [--turns T]
+    python -m mmrec evaluate --configs A.json B.json [--policy text+photo+feedback] [--first-seed 100]
 """
 
 from .arms import Arm, available_arms, get_arm, make_session

@@ -8,12 +8,17 @@ from typing import Any
 
 from ..engine import Engine
 from ..errors import MMRecError
+from ..session_log import liked_together
 from . import metrics, report
-from .arms import Arm
+from .arms import Arm, get_arm
 from .relevance import CatalogView
 from .runner import Episode, run, run_episode
 from .shoppers import ShopperOptions
 from .voice import Speaker
+
+HISTORY_SEED = 10_000
+"""Seed of the simulated prior sessions, far from the evaluation's seeds (whose shoppers they must not be)."""
+HISTORY_TURNS = 5
 
 
 def evaluate(
@@ -27,10 +32,16 @@ def evaluate(
     out: Path | None = None,
     options: ShopperOptions | None = None,
     failures: int = 5,
+    history_shoppers: int = 0,
+    history: list[frozenset[str]] | None = None,
     progress=None,
 ) -> dict[str, Any]:
     """Run ``arms`` over the same seeded shoppers and return the summary; with ``out``, write the turn log
-    (turns.jsonl), summary.json, report.md and success_at_10.png there."""
+    (turns.jsonl), summary.json, report.md and success_at_10.png there.
+
+    Arms fusing the collaborative scorer learn from a history of prior sessions: ``history`` (sets of
+    items liked together, e.g. from a study log) plus ``history_shoppers`` simulated sessions of the
+    fused default on seeds of their own (HISTORY_SEED), run first; the engine forgets them afterwards."""
     if turns < report.WITHIN:
         raise MMRecError(
             f"turns={turns}: at least {report.WITHIN}, the headline is success within {report.WITHIN} turns"
@@ -39,25 +50,38 @@ def evaluate(
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
     voice_n = shoppers if voice_shoppers is None else min(voice_shoppers, shoppers)
+    store = engine.store
+    remembered = list(store.history)
+    prior = list(history or [])
+    if history_shoppers and any(a.uses_history for a in arms):
+        prior += simulate_history(engine, history_shoppers, options=options)
+    store.set_history(remembered + prior)
     with tempfile.TemporaryDirectory(prefix="mmrec-eval-voice-") as clips:
-        episodes = run(
-            engine,
-            arms,
-            seeds=seeds,
-            shoppers=shoppers,
-            turns=turns,
-            voice_shoppers=voice_n,
-            clips=Path(clips),
-            options=options,
-            log_path=out / "turns.jsonl" if out else None,
-            progress=progress,
-        )
+        try:
+            episodes = run(
+                engine,
+                arms,
+                seeds=seeds,
+                shoppers=shoppers,
+                turns=turns,
+                voice_shoppers=voice_n,
+                clips=Path(clips),
+                options=options,
+                log_path=out / "turns.jsonl" if out else None,
+                progress=progress,
+            )
+        finally:
+            store.set_history(remembered)
         groups = report.by_arm(episodes)
         names = list(groups)
+        pairs = report.default_pairs(names)
+        pairs += [
+            (a.name, a.baseline)
+            for a in arms
+            if a.baseline in names and not {(a.name, a.baseline), (a.baseline, a.name)} & set(pairs)
+        ]
         comparisons = [
-            report.compare(groups, a, b, metric).to_dict()
-            for metric in report.PAIRED_METRICS
-            for a, b in report.default_pairs(names)
+            report.compare(groups, a, b, metric).to_dict() for metric in report.PAIRED_METRICS for a, b in pairs
         ]
         summary: dict[str, Any] = {
             "catalog": engine.catalog.name,
@@ -70,6 +94,11 @@ def evaluate(
             "arms": {name: report.arm_summary(group, view.n) for name, group in groups.items()},
             "turns": turns,
             "random": report.random_baseline(episodes, view.grades_by_id, view.n),
+            "history": {
+                "sessions": len(prior),
+                "simulated_shoppers": history_shoppers if any(a.uses_history for a in arms) else 0,
+                "catalog_links": len(engine.catalog.links),
+            },
             "comparisons": comparisons,
         }
         summary["acceptance"] = report.acceptance(summary)
@@ -80,6 +109,21 @@ def evaluate(
     if out is not None:
         summary["files"] = {k: str(p) for k, p in report.write(summary, out).items()}
     return summary
+
+
+def simulate_history(engine: Engine, shoppers: int, *, options: ShopperOptions | None = None) -> list[frozenset[str]]:
+    """Items liked together in ``shoppers`` prior sessions (HISTORY_TURNS turns of the fused default: text,
+    photo, then a like per turn) of HISTORY_SEED's shoppers."""
+    episodes = run(
+        engine,
+        [get_arm("fused")],
+        seeds=[HISTORY_SEED],
+        shoppers=shoppers,
+        turns=HISTORY_TURNS,
+        voice_shoppers=0,
+        options=options,
+    )
+    return liked_together(record for e in episodes for record in e.log)
 
 
 def failure_examples(

@@ -90,9 +90,9 @@ def compare(groups: dict[str, list[Episode]], a: str, b: str, metric: str) -> Co
 
 
 def default_pairs(arms: list[str], reference: str = "fused") -> list[tuple[str, str]]:
-    """The reference arm against every other arm (or the first two arms when there is no reference)."""
+    """The reference arm (else the first arm, e.g. the first ``--configs`` file) against every other arm."""
     if reference not in arms:
-        return [(arms[0], arms[1])] if len(arms) > 1 else []
+        reference = arms[0] if arms else reference
     return [(reference, other) for other in arms if other != reference]
 
 

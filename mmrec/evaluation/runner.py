@@ -2,8 +2,9 @@
 
 Each (seed, shopper index) fixes a target and the shopper's random streams, so every arm meets the same
 shoppers (paired comparisons). One JSON line per shopper turn records what was shown before and after,
-the events sent, what the shopper liked and disliked, and each shown item's per-scorer contributions:
-the training data for learned fusion.
+the events sent, what the shopper liked and disliked, and per shown item its graded relevance to the
+target and every scorer's raw score (``features``) and weighted contribution, and the same for the
+POOL best items (``pool``): the training data for learned fusion (:mod:`mmrec.learned_fusion`).
 """
 
 from __future__ import annotations
@@ -18,12 +19,18 @@ import numpy as np
 
 from ..engine import Engine
 from ..events import Dislike, Event, Like, Photo, Review, Voice
+from ..profile_summary import ProfileSummary
+from ..ranking import rank
+from ..recommender_config import RecommenderConfig
 from ..session import Session, Turn
 from . import metrics
 from .arms import Arm, make_session
 from .relevance import CatalogView
 from .shoppers import Shopper, ShopperOptions
 from .voice import Speaker
+
+POOL = 40
+"""Items per turn whose features the log keeps beyond the shown list (``pool``), for learned fusion."""
 
 
 @dataclass
@@ -79,6 +86,7 @@ def run_episode(
     shopper = Shopper(view, target, shopper_rng(seed, index, 1), opts)
     voice_rng = shopper_rng(seed, index, 2)
     session = make_session(view.engine, arm)
+    pool_config = session.config.with_overrides(explanations=False)
     episode = Episode(arm.name, seed, index, shopper.item.id)
     _measure(episode, view, target, session, deep)
     for t in range(1, turns + 1):
@@ -95,17 +103,43 @@ def run_episode(
             elif isinstance(event, Dislike):
                 record["disliked"].append(event.item)
         _measure(episode, view, target, session, deep)
+        grades = view.grades(target)
         record.update(
             arm=arm.name,
             seed=seed,
             shopper=index,
             target=shopper.item.id,
             shown_before=before,
-            shown=[{"id": r.id, "score": round(r.score, 5), "contributions": r.contributions} for r in session.shown],
+            shown=[
+                {
+                    "id": r.id,
+                    "score": round(r.score, 5),
+                    "grade": int(grades[view.row(r.id)]),
+                    "features": r.features,
+                    "contributions": r.contributions,
+                }
+                for r in session.shown
+            ],
             target_rank=episode.ranks[-1],
+            pool=_pool(session, pool_config, grades),
         )
         episode.log.append(record)
     return episode
+
+
+def _pool(session: Session, config: RecommenderConfig, grades: np.ndarray) -> dict[str, Any]:
+    """The POOL best items under the session's profile, columnar: ids, grades and every scorer's raw feature.
+
+    Deeper than the shown list, so a fit also sees the relevant items the ranking kept out of the top k."""
+    ranked = rank(session.engine.store, ProfileSummary.of(session.profile), config, k=POOL, scorers=session.scorers)
+    catalog = session.engine.catalog
+    return {
+        "ids": [r.id for r in ranked],
+        "grades": [int(grades[catalog.position(r.id)]) for r in ranked],
+        "features": {name: [round(r.features[name], 5) for r in ranked] for name in ranked[0].features}
+        if ranked
+        else {},
+    }
 
 
 def _actions(
@@ -165,12 +199,15 @@ def _measure(
 
 def full_rank(session: Session, item_id: str) -> int | None:
     """Where ``item_id`` stands in the session's whole ranking (None when a filter or dislike removes it)."""
-    k = session.top_k
-    session.top_k = len(session.engine.catalog)
-    try:
-        ids = [r.id for r in session.ranked()]
-    finally:
-        session.top_k = k
+    config = session.config.with_overrides(explanations=False)
+    ranked = rank(
+        session.engine.store,
+        ProfileSummary.of(session.profile),
+        config,
+        k=len(session.engine.catalog),
+        scorers=session.scorers,
+    )
+    ids = [r.id for r in ranked]
     return ids.index(item_id) + 1 if item_id in ids else None
 
 

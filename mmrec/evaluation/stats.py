@@ -73,8 +73,8 @@ class Comparison:
         ci = f"(95% CI {d.low:+.3f}..{d.high:+.3f}, n={d.n})"
         if d.low > 0:
             return f"{self.a} beats {self.b} by {d.mean:+.3f} {ci}"
-        if d.high < 0:
-            return f"{self.b} beats {self.a} by {-d.mean:+.3f} {ci}"
+        if d.high < 0:  # told from the winner's side: B - A and its interval
+            return f"{self.b} beats {self.a} by {-d.mean:+.3f} (95% CI {-d.high:+.3f}..{-d.low:+.3f}, n={d.n})"
         return f"no clear difference between {self.a} and {self.b}: {d.mean:+.3f} {ci}"
 
     def to_dict(self) -> dict[str, object]:

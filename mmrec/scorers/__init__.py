@@ -4,6 +4,7 @@
 # isort: off
 from . import embedding  # noqa: F401  (registers text, image, clip_text first: the fusion order)
 from . import attributes, prior  # noqa: F401
+from . import collaborative  # noqa: F401  (registered last: a new source does not reorder the others)
 
 # isort: on
 from .base import Reason, Scorer
