@@ -8,6 +8,7 @@ builds one from given or random vectors, so rankings can be simulated and tested
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from functools import cached_property
 
@@ -30,6 +31,7 @@ class ItemStore:
         self._item_terms = [_terms_of(item) for item in catalog]
         self._item_leaves = [{c.rsplit("/", 1)[-1] for c in item.categories} for item in catalog]
         self._masks: dict[tuple[str, str], np.ndarray] = {}
+        self._masks_lock = threading.Lock()
 
     @classmethod
     def synthetic(
@@ -76,9 +78,14 @@ class ItemStore:
         return self._mask("leaf", leaf, self._item_leaves)
 
     def _mask(self, kind: str, key: str, sets: list[set[str]]) -> np.ndarray:
-        if (kind, key) not in self._masks:
-            self._masks[kind, key] = np.array([key in s for s in sets], dtype=bool)
-        return self._masks[kind, key]
+        """The mask of ``key``, built once and shared read-only by every session (safe from many threads)."""
+        with self._masks_lock:
+            mask = self._masks.get((kind, key))
+            if mask is None:
+                mask = np.array([key in s for s in sets], dtype=bool)
+                mask.setflags(write=False)
+                self._masks[kind, key] = mask
+            return mask
 
 
 def _terms_of(item: Item) -> set[str]:
