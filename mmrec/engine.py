@@ -13,6 +13,7 @@ Modalities (each a space where the profile keeps signals and items get a score):
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ class Engine:
         self.vocabulary = Vocabulary.from_catalog(catalog)
         self.sentiment = SentimentModel(modalities["text"].encoder, cache_root=cache_root)
         self._recent_queries: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._queries_lock = threading.Lock()
         self.unavailable = dict(unavailable or {})
 
     @classmethod
@@ -116,17 +118,26 @@ class Engine:
         return out
 
     def encode(self, modality: str, value: Any) -> np.ndarray:
-        """``value`` (text, image...) as a unit vector in ``modality``'s space; recent texts are remembered."""
+        """``value`` (text, image...) as a unit vector in ``modality``'s space; recent texts are remembered.
+
+        Safe from many threads: the cache is read and written under a lock, the encoding runs outside it
+        (two threads missing the same text both encode it, and agree).
+        """
         if not isinstance(value, str):
             return self.modalities[modality].encoder.encode([value])[0]
         key = (modality, value)
-        if key in self._recent_queries:
-            self._recent_queries.move_to_end(key)
-        else:
-            self._recent_queries[key] = self.modalities[modality].encoder.encode([value])[0]
+        with self._queries_lock:
+            vector = self._recent_queries.get(key)
+            if vector is not None:
+                self._recent_queries.move_to_end(key)
+                return vector
+        vector = self.modalities[modality].encoder.encode([value])[0]
+        vector.setflags(write=False)
+        with self._queries_lock:
+            self._recent_queries[key] = vector
             if len(self._recent_queries) > RECENT_QUERIES:
                 self._recent_queries.popitem(last=False)
-        return self._recent_queries[key]
+        return vector
 
     def sentiment_of(self, text: str) -> float:
         """Sentiment in [-1, 1] of ``text``, reusing its sentence embedding."""

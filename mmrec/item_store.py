@@ -8,6 +8,7 @@ prior, and which items go together (catalog links, items liked together in prior
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 
@@ -34,6 +35,7 @@ class ItemStore:
         self._masks: dict[tuple[str, str], np.ndarray] = {}
         self.history: list[frozenset[str]] = []
         """Items liked together in prior sessions (what the collaborative scorer learns from)."""
+        self._masks_lock = threading.Lock()
 
     @classmethod
     def synthetic(
@@ -90,9 +92,14 @@ class ItemStore:
         return self._mask("leaf", leaf, self._item_leaves)
 
     def _mask(self, kind: str, key: str, sets: list[set[str]]) -> np.ndarray:
-        if (kind, key) not in self._masks:
-            self._masks[kind, key] = np.array([key in s for s in sets], dtype=bool)
-        return self._masks[kind, key]
+        """The mask of ``key``, built once and shared read-only by every session (safe from many threads)."""
+        with self._masks_lock:
+            mask = self._masks.get((kind, key))
+            if mask is None:
+                mask = np.array([key in s for s in sets], dtype=bool)
+                mask.setflags(write=False)
+                self._masks[kind, key] = mask
+            return mask
 
 
 def _terms_of(item: Item) -> set[str]:

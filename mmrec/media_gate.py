@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,10 @@ from .errors import MediaAccessError
 
 REFUSED = "this file cannot be used here: upload a photo or audio clip from your device"
 """The one answer to every path that is outside the allowed folders, missing, or not a regular file."""
+KEPT_UPLOAD_BYTES = 32_000_000
+"""Bytes of recently read (and deleted) uploads kept in memory, newest first. The framework names an upload
+by its content's hash, so visitors sending the same photo or clip (an example, a shared picture) are given one
+path: whoever sends theirs after the first has been read gets the kept bytes instead of a refusal."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,8 @@ class MediaGate:
         self.folders = tuple(dict.fromkeys([*(_real(f) for f in folders), *consumed]))
         self.consume = tuple(consumed)
         """Folders whose files are deleted once read: uploads are used once, then removed."""
+        self._kept: OrderedDict[Path, bytes] = OrderedDict()
+        self._kept_lock = threading.Lock()
 
     def resolve(self, path: str | os.PathLike[str]) -> Path:
         """The real path of ``path`` if it is a regular file inside an allowed folder; else MediaAccessError."""
@@ -51,24 +59,46 @@ class MediaGate:
         return real
 
     def read(self, path: str | os.PathLike[str], *, max_bytes: int) -> Media:
-        """The bytes of an allowed file of at most ``max_bytes``; an upload is deleted once read."""
+        """The bytes of an allowed file of at most ``max_bytes``; an upload is deleted once read (and kept
+        in memory a while, see :data:`KEPT_UPLOAD_BYTES`). Safe from many threads."""
+        kept = self._kept_upload(path)
+        if kept is not None and len(kept) <= max_bytes:
+            return Media(Path(str(path)).name, kept)
         real = self.resolve(path)
         size = real.stat().st_size
         if size > max_bytes:
             self._discard(real)
             raise MediaAccessError(f"the file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:g} MB")
         data = real.read_bytes()
-        self._discard(real)
+        if self._discard(real):
+            self._keep(real, data)
         return Media(Path(str(path)).name, data)
 
-    def _discard(self, real: Path) -> None:
+    def _kept_upload(self, path: str | os.PathLike[str]) -> bytes | None:
+        if not isinstance(path, (str, os.PathLike)) or "\x00" in str(path):
+            return None
+        with self._kept_lock:
+            data = self._kept.get(_real(path))
+            if data is not None:
+                self._kept.move_to_end(_real(path))
+            return data
+
+    def _keep(self, real: Path, data: bytes) -> None:
+        with self._kept_lock:
+            self._kept[real] = data
+            while self._kept and sum(map(len, self._kept.values())) > KEPT_UPLOAD_BYTES:
+                self._kept.popitem(last=False)
+
+    def _discard(self, real: Path) -> bool:
+        """Delete ``real`` if it is an upload; whether it was one."""
         folder = next((f for f in self.consume if real.is_relative_to(f)), None)
         if folder is None:
-            return
+            return False
         real.unlink(missing_ok=True)
         if real.parent != folder:  # the framework keeps each upload in a folder of its own
             with contextlib.suppress(OSError):
                 real.parent.rmdir()
+        return True
 
 
 def _real(path: str | os.PathLike[str]) -> Path:

@@ -87,3 +87,14 @@ def test_redact_removes_server_paths_and_keeps_the_rest():
     assert "/root" not in shown and "the cache open_clip;" in shown
     assert "laion/ViT-B-32/" in shown and "https://x.org/a/b" in shown and "1/2" in shown
     assert redact("could not read '/srv/app/secret/photo.jpg'") == "could not read 'photo.jpg'"
+
+
+def test_an_upload_two_visitors_sent_is_read_by_both_though_deleted_after_the_first(layout):
+    # The framework names an upload by its content's hash: the same photo from two visitors is one path.
+    g = gate(layout)
+    upload = layout["uploads"] / "abc" / "photo.jpg"
+    first = g.read(upload, max_bytes=100)
+    assert not upload.exists()
+    assert g.read(str(upload), max_bytes=100) == first
+    with pytest.raises(MediaAccessError, match="cannot be used"):
+        g.read(upload, max_bytes=len(first.data) - 1)

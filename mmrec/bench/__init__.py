@@ -9,6 +9,7 @@ BENCHMARKS = {
     "study_log": "study-log write latency per event: SQLite FULL/NORMAL, PostgreSQL",
     "study_flow": "p95 per participant action, 1 vs 20 simultaneous scripted participants",
     "ui": "start-up time and per-action latency seen from a browser",
+    "load": "per-action p95 on the served page, 1 vs 20 simultaneous sessions; errors, leaks, RSS",
     "limits": "cost of large and hostile inputs before they are refused or used",
     "scale": "ranking 1k..1M items exact vs through the approximate index: p95, recall@10",
     "all": "every benchmark and the evaluation: JSON, a Markdown summary, PNG plots (--full: the full form)",

@@ -9,6 +9,7 @@ ModelUnavailableError with that reason.
 
 from __future__ import annotations
 
+import threading
 import time
 import zlib
 from abc import abstractmethod
@@ -64,6 +65,8 @@ class Transcriber(Encoder):
         self._model_name = model
         self._model: Any = None
         self._error = ""
+        self._lock = threading.RLock()
+        """One load, and one decode at a time: openai-whisper installs per-call hooks on the shared model."""
 
     @property
     def name(self) -> str:
@@ -78,29 +81,31 @@ class Transcriber(Encoder):
         return Status(True, self._model_name)
 
     def load(self) -> None:
-        if self._model is not None:
-            return
-        if self._error:
-            raise ModelUnavailableError(self._error)
-        try:
-            self._model = self._load_model()
-        except ModelUnavailableError as e:
-            self._error = str(e)
-            raise
-        except Exception as e:  # any failure to load weights makes the backend unavailable, with its reason
-            self._error = f"{self.backend} model {self._model_name!r} could not be loaded: {e}"
-            raise ModelUnavailableError(self._error) from e
+        with self._lock:
+            if self._model is not None:
+                return
+            if self._error:
+                raise ModelUnavailableError(self._error)
+            try:
+                self._model = self._load_model()
+            except ModelUnavailableError as e:
+                self._error = str(e)
+                raise
+            except Exception as e:  # any failure to load weights makes the backend unavailable, with its reason
+                self._error = f"{self.backend} model {self._model_name!r} could not be loaded: {e}"
+                raise ModelUnavailableError(self._error) from e
 
     def transcribe(self, source: AudioSource) -> Transcript:
         """The words spoken in ``source`` (path, bytes or ``(rate, samples)``); raises AudioInputError for bad audio."""
         audio = load_audio(source)
-        self.load()
-        t0 = time.perf_counter()
-        text, language = "", LANGUAGE
-        if not is_silent(audio) and self._has_speech(audio):
-            decoded = self._decode(audio)
-            if not (decoded.no_speech_prob > NO_SPEECH_PROB and decoded.avg_logprob < LOGPROB_FLOOR):
-                text, language = decoded.text.strip(), decoded.language
+        with self._lock:
+            self.load()
+            t0 = time.perf_counter()
+            text, language = "", LANGUAGE
+            if not is_silent(audio) and self._has_speech(audio):
+                decoded = self._decode(audio)
+                if not (decoded.no_speech_prob > NO_SPEECH_PROB and decoded.avg_logprob < LOGPROB_FLOOR):
+                    text, language = decoded.text.strip(), decoded.language
         return Transcript(
             text=text,
             language=language,

@@ -11,6 +11,7 @@ A participant resumed in another process gets their sessions rebuilt by replayin
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -138,6 +139,8 @@ class Participation:
         self.conditions = tuple(conditions)
         self.token = token
         self.session: Session | None = None
+        self.lock = threading.RLock()
+        """Held by each of this participant's page events, so no two touch their session or steps at once."""
         self.completion_url: str | None = None
         self._background_done = not self.study.background
         self._started: dict[str, str] = {}

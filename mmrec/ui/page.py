@@ -7,7 +7,10 @@ loaded once per process. Every file a client names goes through one :class:`~mmr
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,8 +41,12 @@ from .render import (
 from .server import WebLimits
 
 NO_FOCUS = ""
-QUEUE = "recommender"
-"""Every event that reads or changes a session shares this queue slot: one model call at a time."""
+CHEAP, MODEL, SPEECH, STUDY = "cheap", "model", "speech", "study"
+WORKERS = {CHEAP: 4, MODEL: 2, SPEECH: 1, STUDY: 1}
+"""Queue (Gradio concurrency id) -> events of it run at once. Likes, focus, reset and page loads never wait
+behind a text or photo encoding (``model``, one per core) or a Whisper decode (``speech``, which its
+transcriber serialises anyway); study steps share one slot, as the study run's bookkeeping is not shared-safe.
+Events of one visit still run one at a time (:attr:`Visit.lock`)."""
 MAX_REVIEW_CHARS = 5000
 """The review box stops typing here (the server refuses longer texts anyway)."""
 
@@ -78,6 +85,25 @@ class Visit:
     session: Session
     media: dict[str, tuple[str, Media]] = field(default_factory=dict)
     """Input kind ('photo' / 'voice') -> (the upload's name on the client side, its bytes)."""
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    """Held by every handler of this visit: two events of one browser never touch its session at once."""
+
+
+def queue(name: str) -> dict[str, Any]:
+    """The listener options putting an event on queue ``name`` (see :data:`WORKERS`)."""
+    return {"concurrency_id": name, "concurrency_limit": WORKERS[name]}
+
+
+def one_at_a_time(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """``handler(self, visit, ...)`` run under its visit's lock (a new visit when the browser has none)."""
+
+    @functools.wraps(handler)
+    def run(self: App, visit: Visit | None, *args: Any, **kwargs: Any) -> Any:
+        visit = visit or self.new_visit()
+        with visit.lock:
+            return handler(self, visit, *args, **kwargs)
+
+    return run
 
 
 class App:
@@ -134,7 +160,7 @@ class App:
             )
             gr.HTML(render_status(self.status, self.catalog), elem_id="mm-status")
             self.recommender()
-            demo.load(self.start, inputs=[self.state], outputs=self.outputs)
+            demo.load(self.start, inputs=[self.state], outputs=self.outputs, **queue(CHEAP))
         return demo
 
     def recommender(self) -> None:
@@ -240,44 +266,46 @@ class App:
             self.review,
             *self.messages,
         ]
-        listen = {"outputs": outputs, "concurrency_id": QUEUE, "show_progress": "minimal"}
+        listen = {"outputs": outputs, "show_progress": "minimal"}
+        cheap, model, speech = ({**listen, **queue(name)} for name in (CHEAP, MODEL, SPEECH))
         review = gr.on(
             [self.send_review.click, self.review.submit],
             self.on_review,
             [self.state, self.focus, self.review],
-            **listen,
+            **model,
         )
         # Media reach mmrec as the client named them (preprocess=False): the gate checks every path, and
         # mmrec's decoders explain an unreadable file.
         self.actions = [
             review,
-            self.send_voice.click(self.on_voice, [self.state, self.focus, self.audio], preprocess=False, **listen),
-            self.more.click(self.on_photo_more, [self.state, self.focus, self.photo], preprocess=False, **listen),
-            self.less.click(self.on_photo_less, [self.state, self.focus, self.photo], preprocess=False, **listen),
-            self.like.click(self.on_like, [self.state, self.focus], **listen),
-            self.dislike.click(self.on_dislike, [self.state, self.focus], **listen),
-            self.reset.click(self.on_reset, [self.state], **listen),
-            self.gallery.click(self.on_card, [self.state, self.focus], **listen),
+            self.send_voice.click(self.on_voice, [self.state, self.focus, self.audio], preprocess=False, **speech),
+            self.more.click(self.on_photo_more, [self.state, self.focus, self.photo], preprocess=False, **model),
+            self.less.click(self.on_photo_less, [self.state, self.focus, self.photo], preprocess=False, **model),
+            self.like.click(self.on_like, [self.state, self.focus], **cheap),
+            self.dislike.click(self.on_dislike, [self.state, self.focus], **cheap),
+            self.reset.click(self.on_reset, [self.state], **cheap),
+            self.gallery.click(self.on_card, [self.state, self.focus], **cheap),
         ]
         """The events that may submit an interaction (a caller can chain on them with ``.then``)."""
-        self.focus.input(self.on_focus, [self.state, self.focus], **listen)
-        self.photo_example_list.click(self.on_example, None, [self.photo], concurrency_id=QUEUE)
-        self.voice_example_list.click(self.on_example, None, [self.audio], concurrency_id=QUEUE)
+        self.focus.input(self.on_focus, [self.state, self.focus], **cheap)
+        self.photo_example_list.click(self.on_example, None, [self.photo], **queue(CHEAP))
+        self.voice_example_list.click(self.on_example, None, [self.audio], **queue(CHEAP))
 
     # --- handlers: each returns only the widgets it changes ---
 
-    def start(self, visit: Visit | None) -> dict:
-        visit = visit or self.new_visit()
+    @one_at_a_time
+    def start(self, visit: Visit) -> dict:
         return {self.state: visit, self.gallery: self._cards(visit, None)}
 
-    def on_review(self, visit: Visit | None, focus: str, text: str) -> dict:
+    @one_at_a_time
+    def on_review(self, visit: Visit, focus: str, text: str) -> dict:
         out = self._submit(visit, focus, Review(text or "", focus or None), self.review_msg)
         if not out[self.review_msg]:
             out[self.review] = ""
         return out
 
-    def on_voice(self, visit: Visit | None, focus: str, upload: Any) -> dict:
-        visit = visit or self.new_visit()
+    @one_at_a_time
+    def on_voice(self, visit: Visit, focus: str, upload: Any) -> dict:
         try:
             clip = self._media(visit, "voice", upload)
         except InputError as e:
@@ -288,14 +316,15 @@ class App:
             )
         return self._submit(visit, focus, Voice(clip.data, focus or None), self.voice_msg)
 
-    def on_photo_more(self, visit: Visit | None, focus: str, upload: Any) -> dict:
+    @one_at_a_time
+    def on_photo_more(self, visit: Visit, focus: str, upload: Any) -> dict:
         return self._photo(visit, focus, upload, "more")
 
-    def on_photo_less(self, visit: Visit | None, focus: str, upload: Any) -> dict:
+    @one_at_a_time
+    def on_photo_less(self, visit: Visit, focus: str, upload: Any) -> dict:
         return self._photo(visit, focus, upload, "less")
 
-    def _photo(self, visit: Visit | None, focus: str, upload: Any, polarity: str) -> dict:
-        visit = visit or self.new_visit()
+    def _photo(self, visit: Visit, focus: str, upload: Any, polarity: str) -> dict:
         try:
             photo = self._media(visit, "photo", upload)
         except InputError as e:
@@ -332,25 +361,29 @@ class App:
             return load_image(example.path)
         return SAMPLE_RATE, load_audio(example.path)
 
-    def on_like(self, visit: Visit | None, focus: str) -> dict:
+    @one_at_a_time
+    def on_like(self, visit: Visit, focus: str) -> dict:
         return self._feedback(visit, focus, focus, like=True)
 
-    def on_dislike(self, visit: Visit | None, focus: str) -> dict:
+    @one_at_a_time
+    def on_dislike(self, visit: Visit, focus: str) -> dict:
         return self._feedback(visit, focus, focus, like=False)
 
-    def _feedback(self, visit: Visit | None, focus: str, item: str, *, like: bool, toast: bool = False) -> dict:
+    def _feedback(self, visit: Visit, focus: str, item: str, *, like: bool, toast: bool = False) -> dict:
         if not item:
             return self._complain(
                 self.feedback_msg, "Pick an item first: click a card's photo or choose one under “Item in focus”."
             )
         return self._submit(visit, focus, Like(item) if like else Dislike(item), self.feedback_msg, toast=toast)
 
-    def on_reset(self, visit: Visit | None) -> dict:
+    @one_at_a_time
+    def on_reset(self, visit: Visit) -> dict:
         out = self._submit(visit, NO_FOCUS, Reset(), self.feedback_msg)
         out.update({self.focus: NO_FOCUS, self.focus_note: focus_note(self.catalog, None)})
         return out
 
-    def on_card(self, visit: Visit | None, focus: str, evt: gr.EventData) -> dict:
+    @one_at_a_time
+    def on_card(self, visit: Visit, focus: str, evt: gr.EventData) -> dict:
         data = evt._data if isinstance(evt._data, dict) else {}
         action, item = data.get("action"), data.get("item")
         if item not in self.catalog:
@@ -361,8 +394,8 @@ class App:
             return self.on_focus(visit, NO_FOCUS if item == focus else item)
         return {}
 
-    def on_focus(self, visit: Visit | None, focus: str) -> dict:
-        visit = visit or self.new_visit()
+    @one_at_a_time
+    def on_focus(self, visit: Visit, focus: str) -> dict:
         focus = focus if focus in self.catalog else NO_FOCUS
         return {
             self.state: visit,
@@ -371,9 +404,8 @@ class App:
             self.gallery: self._cards(visit, focus),
         }
 
-    def _submit(self, visit: Visit | None, focus: str, event: Event, message: gr.HTML, *, toast: bool = False) -> dict:
+    def _submit(self, visit: Visit, focus: str, event: Event, message: gr.HTML, *, toast: bool = False) -> dict:
         """Send ``event``; an error goes to ``message`` beside its input (and a toast when that may be off screen)."""
-        visit = visit or self.new_visit()
         turn = visit.session.submit(event)
         out = {box: "" for box in self.messages}
         out.update(
@@ -421,7 +453,7 @@ def _item_choices(catalog: Catalog) -> list[tuple[str, str]]:
 def build_app(
     engine: Engine, *, top_k: int = 10, inline_images: bool = False, limits: WebLimits = WebLimits()
 ) -> tuple[gr.Blocks, App]:
-    """The whole page for ``engine``'s catalog, queued so that one model call runs at a time, and its :class:`App`."""
+    """The whole page for ``engine``'s catalog, queued (see :data:`WORKERS`), and its :class:`App`."""
     app = new_app(engine, top_k=top_k, inline_images=inline_images, limits=limits)
     return queued(app.build()), app
 
@@ -435,7 +467,7 @@ def new_app(engine: Engine, *, open_visits: bool = True, **options: Any) -> App:
 
 
 def queued(demo: gr.Blocks) -> gr.Blocks:
-    """``demo`` with one queue slot per event group: one model call (or study step) at a time."""
+    """``demo`` queued: each event on its queue of :data:`WORKERS` (one slot for any event given none)."""
     demo.queue(default_concurrency_limit=1, max_size=64)
     return demo
 

@@ -18,7 +18,7 @@ from ..engine import Engine
 from ..errors import StudyError
 from ..study.participation import Participation, StudyRun
 from ..study.spec import Question
-from .page import QUEUE, App, Visit, new_app, queued
+from .page import STUDY, App, Visit, new_app, queue, queued
 from .render import esc, render_message
 from .server import WebLimits
 
@@ -115,7 +115,7 @@ class StudyPage:
             *self.arms.values(),
             *(box for app in self.apps.values() for box in app.outputs),
         ]
-        step = {"outputs": self.outputs, "concurrency_id": QUEUE, "show_progress": "minimal"}
+        step = {"outputs": self.outputs, "show_progress": "minimal", **queue(STUDY)}
         demo.load(self.on_load, [self.token], **step)
         self.accept.click(self.on_accept, [self.params], **step)
         self.decline.click(self.on_decline, None, **step)
@@ -195,7 +195,8 @@ class StudyPage:
         if p is None:
             return {message: render_message("This page lost its place in the study: reload it to continue.")}
         try:
-            action()
+            with p.lock:
+                action()
         except StudyError as e:
             return {message: render_message(str(e))}
         return self.show(p)
@@ -210,7 +211,8 @@ class StudyPage:
         elif name == "task":
             arm = p.condition.name
             out.update({column: gr.update(visible=key == arm) for key, column in self.arms.items()})
-            out.update(self.apps[arm].show_visit(Visit(p.start_task())))
+            with p.lock:
+                out.update(self.apps[arm].show_visit(Visit(p.start_task(), lock=p.lock)))
             out.update({self.task_info: self._task_info(p), self.progress: _progress(p), self.finish_msg: ""})
         elif name == "questionnaire":
             out.update({radio: None for radio in self.ratings.values()})

@@ -1,0 +1,139 @@
+"""Many visitors at once: cheap events never wait behind a model call, shared caches stay right, visits stay apart.
+
+An engine over a synthetic catalog whose text encoder can be made slow stands in for the models, so these run
+in seconds; ``test_load_benchmark_short`` runs the real app (``--slow``).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+pytest.importorskip("gradio")
+pytest.importorskip("gradio_client")
+
+from mmrec.catalog import Catalog, Item
+from mmrec.encoders.text import HashingTextEncoder
+from mmrec.engine import Engine, Modality
+from mmrec.index import EmbeddingIndex
+from mmrec.item_store import ItemStore
+
+SLOW_S = 3.0
+
+
+class SlowWhenAsked(HashingTextEncoder):
+    """Hashed words; a text containing ``slow`` takes :data:`SLOW_S` (as a big model under load would)."""
+
+    def __init__(self) -> None:
+        super().__init__(reason="test encoder")
+        self.slow_started = threading.Event()
+
+    def encode(self, inputs: Sequence[str], *, batch_size: int = 32, progress: bool = False) -> np.ndarray:
+        if any("slow" in text for text in inputs):
+            self.slow_started.set()
+            time.sleep(SLOW_S)
+        time.sleep(0.001)  # lets other threads in, as a real encoder does
+        return super().encode(inputs)
+
+
+@pytest.fixture
+def engine() -> Engine:
+    colors = ("red", "blue", "black", "green")
+    kinds = ("Clothing/Jackets", "Clothing/Hoodies", "Shoes/Sneakers")
+    items = [
+        Item(f"i{n}", f"{colors[n % 4]} thing {n}", categories=(kinds[n % 3],), price=10.0 + n, color=colors[n % 4])
+        for n in range(40)
+    ]
+    catalog = Catalog(items, name="concurrency")
+    encoder = SlowWhenAsked()
+    vectors = encoder.encode([item.text() for item in catalog])
+    with pytest.warns(UserWarning, match="lexicon"):
+        engine = Engine(catalog, {"text": Modality("text", EmbeddingIndex(vectors, model=encoder.name), encoder)})
+        engine.sentiment.load()
+    return engine
+
+
+@pytest.fixture
+def url(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    from mmrec.bench.ui import served_in_process
+
+    monkeypatch.setenv("MMREC_API_DOCS", "on")  # gradio_client reads the API schema
+    with served_in_process(engine, inline_images=False) as served:
+        yield served
+
+
+def test_a_like_is_answered_while_another_visitors_review_is_being_encoded(engine, url):
+    from gradio_client import Client
+
+    slow, quick = (Client(url, verbose=False, download_files=False) for _ in range(2))
+    try:
+        review = threading.Thread(target=slow.predict, args=("", "a slow jacket"), kwargs={"api_name": "/on_review"})
+        review.start()
+        assert engine.modalities["text"].encoder.slow_started.wait(10)
+        started = time.perf_counter()
+        out = quick.predict("i3", api_name="/on_like")
+        waited = time.perf_counter() - started
+        review.join()
+    finally:
+        slow.close()
+        quick.close()
+    assert "Liked" in out[2]
+    assert waited < SLOW_S / 2, f"the like waited {waited:.2f} s behind another visitor's review"
+
+
+def test_two_events_of_one_visit_never_run_at_once(engine):
+    from mmrec.ui.page import build_app
+
+    _, app = build_app(engine)
+    visit = app.start(None)[app.state]
+    reviews = [f"review {n} in red" for n in range(12)]
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda text: app.on_review(visit, "", text), reviews))
+    history = visit.session.history
+    assert [turn.turn for turn in history] == list(range(1, len(reviews) + 1))
+    assert sorted(turn.event["text"] for turn in history) == sorted(reviews)
+
+
+@pytest.fixture
+def busy_threads() -> Iterator[None]:
+    """Threads switched every microsecond, so that an unguarded check-then-act shows up."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(before)
+
+
+def test_visitors_hammering_the_shared_caches_each_get_their_own_answers(engine, busy_threads, monkeypatch):
+    monkeypatch.setattr("mmrec.engine.RECENT_QUERIES", 1)  # evictions all the time
+    texts = [f"visitor {n} wants a {c} jacket" for n, c in enumerate(("red", "blue", "black", "green") * 3)]
+    terms = ["red", "blue", "black", "green", "jackets", "hoodies", "sneakers"]
+    expected = {text: engine.modalities["text"].encoder.encode([text])[0] for text in texts}
+    fresh = ItemStore(engine.catalog, {})
+    masks = {term: fresh.term_mask(term).copy() for term in terms}
+
+    def visitor(n: int) -> None:
+        for k in range(150):
+            text = texts[(n + k) % len(texts)]
+            assert np.array_equal(engine.encode("text", text), expected[text]), text
+            term = terms[(n * 3 + k) % len(terms)]
+            assert np.array_equal(engine.store.term_mask(term), masks[term]), term
+
+    with ThreadPoolExecutor(8) as pool:
+        for done in [pool.submit(visitor, n) for n in range(8)]:
+            done.result()
+
+
+@pytest.mark.slow
+def test_load_benchmark_short(tmp_path):
+    from mmrec.bench import load
+
+    result = load.run(load.options(["--short", "--out", str(tmp_path / "load.json")]))
+    checks = result["checks"]
+    assert checks["errors"] == 0 and checks["refusals"] == 0 and checks["cross_session_leaks"] == 0, checks
+    assert {row["action"] for row in result["rows"]} >= {"review", "like"}
