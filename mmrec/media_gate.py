@@ -63,6 +63,7 @@ class MediaGate:
         in memory a while, see :data:`KEPT_UPLOAD_BYTES`). Safe from many threads."""
         kept = self._kept_upload(path)
         if kept is not None and len(kept) <= max_bytes:
+            self._discard(_real(path))  # the same bytes uploaded again (same name): that copy goes too
             return Media(Path(str(path)).name, kept)
         real = self.resolve(path)
         size = real.stat().st_size

@@ -98,3 +98,16 @@ def test_an_upload_two_visitors_sent_is_read_by_both_though_deleted_after_the_fi
     assert g.read(str(upload), max_bytes=100) == first
     with pytest.raises(MediaAccessError, match="cannot be used"):
         g.read(upload, max_bytes=len(first.data) - 1)
+
+
+def test_the_same_bytes_uploaded_again_are_deleted_once_read_though_served_from_memory(tmp_path):
+    uploads = tmp_path / "uploads"
+    upload = uploads / "abc123" / "photo.png"
+    upload.parent.mkdir(parents=True)
+    upload.write_bytes(b"same bytes")
+    gate = MediaGate([uploads], consume=[uploads])
+    assert gate.read(upload, max_bytes=100).data == b"same bytes" and not upload.exists()
+    upload.parent.mkdir(parents=True)
+    upload.write_bytes(b"same bytes")  # another visitor sends the same file: the framework gives it the same name
+    assert gate.read(upload, max_bytes=100).data == b"same bytes"
+    assert not upload.exists()
