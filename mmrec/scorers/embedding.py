@@ -13,6 +13,8 @@ NOTICEABLE = 0.02
 """A signal's share of an item's score below which it is not worth naming."""
 WORTH_A_WARNING = 0.08
 """How strongly a signal must push an item down before the reason says so."""
+REMEMBERED_FLOORS = 4096
+"""Near-duplicate floors kept per space (a plain dict, safe to share between threads in CPython)."""
 FLOOR_SAMPLE = 20_000
 """Items whose similarity to a rejected item sets its near-duplicate floor (every item, up to this many)."""
 VERBS = {"text": "close to", "image": "looks like", "clip_text": "pictured like"}
@@ -35,6 +37,7 @@ class EmbeddingScorer(Scorer):
         self.near_duplicate_quantile = near_duplicate_quantile
         present = np.flatnonzero(index.present)
         self._floor_rows = present[:: max(1, -(-len(present) // FLOOR_SAMPLE))]
+        self._floors: dict[bytes, float] = {}
 
     def active(self, summary: ProfileSummary) -> bool:
         return self.name in summary.spaces
@@ -76,11 +79,19 @@ class EmbeddingScorer(Scorer):
         return self.index.scores(query, None if len(rows) == len(self.index) else rows)
 
     def _floor(self, vector: np.ndarray) -> float:
-        """Similarity to ``vector`` above which an item counts as its near-duplicate."""
-        if not len(self._floor_rows):
-            return 1.0
-        sims = self.index.vectors[self._floor_rows] @ vector.astype(np.float32)
-        return float(np.quantile(sims, self.near_duplicate_quantile))
+        """Similarity to ``vector`` above which an item counts as its near-duplicate (remembered: a
+        rejected item stays in a profile for many rankings)."""
+        key = vector.astype(np.float32).tobytes()
+        floor = self._floors.get(key)
+        if floor is None:
+            floor = 1.0
+            if len(self._floor_rows):
+                sims = self.index.vectors[self._floor_rows] @ vector.astype(np.float32)
+                floor = float(np.quantile(sims, self.near_duplicate_quantile))
+            if len(self._floors) >= REMEMBERED_FLOORS:
+                self._floors.clear()
+            self._floors[key] = floor
+        return floor
 
     def candidates(self, summary: ProfileSummary, k: int) -> np.ndarray | None:
         space = summary.spaces.get(self.name)
