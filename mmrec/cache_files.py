@@ -83,12 +83,17 @@ def cache_health(root: Path) -> tuple[Path, str | None]:
         fallback = Path(tempfile.mkdtemp(prefix="mmrec-cache-"))
         return fallback, f"cache {root} cannot be used ({e.strerror or e}); caching in a temporary folder instead"
     try:
-        fd, probe = tempfile.mkstemp(dir=root, prefix=".write-probe-")
-        os.close(fd)
-        os.unlink(probe)
+        probe_writable(root)
     except OSError as e:
         return root, f"cache {root} is not writable ({e.strerror or e}); using what it holds, recomputing the rest"
     return root, None
+
+
+def probe_writable(folder: Path) -> None:
+    """Create and delete a file in ``folder``; OSError when it cannot be written (read-only, full, not a folder)."""
+    fd, probe = tempfile.mkstemp(dir=folder, prefix=".write-probe-")
+    os.close(fd)
+    os.unlink(probe)
 
 
 def _bad(path: Path, why: str) -> None:

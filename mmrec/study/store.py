@@ -12,7 +12,6 @@ import json
 import os
 import secrets
 import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +25,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 
+from ..cache_files import probe_writable
 from ..errors import StudyError
 from . import assignment
 from .schema import VERSION_TABLE, events, media, participants, questionnaire_answers, studies
@@ -81,9 +81,7 @@ def check_data_dir(directory: Path) -> None:
     """StudyError unless ``directory`` can be created, written and has :data:`MIN_FREE_MB` free."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(dir=directory, prefix=".write-probe-")
-        os.close(fd)
-        os.unlink(probe)
+        probe_writable(directory)
         free_mb = shutil.disk_usage(directory).free / 2**20
     except OSError as e:
         raise StudyError(
