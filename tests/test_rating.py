@@ -98,3 +98,25 @@ def test_speech_recognition_homophones_count_only_before_stars_or_out_of(text, s
 )
 def test_homophones_elsewhere_are_not_ratings(text):
     assert extract_rating(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "stars"),
+    [
+        ("for stars", 4.0),
+        ("Free stars.", 3.0),
+        ("one tar", 1.0),
+        ("It's a solid form.", 4.0),
+        ("5 out and 5", 5.0),
+        ("fore out of five", 4.0),
+        ("a solid fine", 5.0),
+        ("tree stars, the zip broke", 3.0),
+    ],
+)
+def test_number_words_misheard_by_speech_recognition_are_read_by_sound(text, stars):
+    assert extract_rating(text) == stars
+
+
+@pytest.mark.parametrize("text", ["a solid fit.", "the stars on the sleeve", "fun stars print", "it's solid, to be fair"])
+def test_words_that_only_resemble_numbers_are_not_ratings(text):
+    assert extract_rating(text) is None
