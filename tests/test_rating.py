@@ -117,6 +117,8 @@ def test_number_words_misheard_by_speech_recognition_are_read_by_sound(text, sta
     assert extract_rating(text) == stars
 
 
-@pytest.mark.parametrize("text", ["a solid fit.", "the stars on the sleeve", "fun stars print", "it's solid, to be fair"])
+@pytest.mark.parametrize(
+    "text", ["a solid fit.", "the stars on the sleeve", "fun stars print", "it's solid, to be fair"]
+)
 def test_words_that_only_resemble_numbers_are_not_ratings(text):
     assert extract_rating(text) is None

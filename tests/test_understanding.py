@@ -204,3 +204,57 @@ def test_a_clause_full_of_terms_is_scored_once(monkeypatch):
     u = understand("black jacket wool tee red pants " * 100, SMALL)
     assert len(u.wants) == 6
     assert len(calls) == 2  # the clause around the terms, and the query text
+
+
+SHOP = Vocabulary(
+    colors=("Black", "Blue", "Gray", "Red", "Green"),
+    categories=("Jackets", "Tees", "Pants", "Bags", "Watches", "Shorts"),
+    attributes=("Wool", "Warm", "Cotton", "Waterproof", "Running"),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("Love the fit but I wish it came in blue", "Blue"),
+        ("I wish it came in blue.", "Blue"),
+        ("if only they made it in red", "Red"),
+        ("Would be nice in green", "Green"),
+    ],
+)
+def test_a_wish_is_a_want_not_an_exclusion(text, wanted):
+    u = understand(text, SHOP)
+    assert wanted in u.wants
+    assert wanted not in u.avoids
+    assert not u.filters.exclude_colors
+
+
+def test_only_blue_nothing_red_wants_blue_and_excludes_red():
+    u = understand("show me only blue things, nothing red", SHOP)
+    assert u.filters.include_colors == {"Blue"}
+    assert u.filters.exclude_colors == {"Red"}
+    assert "Red" not in u.wants
+
+
+@pytest.mark.parametrize(
+    ("text", "praised"),
+    [
+        ("I am OBSESSED with this watch. I can't say this is the coolest looking watch but I love it", "Watches"),
+        ("Don't know why people on here are so negative about these pants", "Pants"),
+        ("What's not to like about this bag?!", "Bags"),
+        ("Can't complain about these shorts at all", "Shorts"),
+    ],
+)
+def test_praise_with_casual_negation_excludes_nothing_and_leans_positive(text, praised):
+    u = understand(text, SHOP)
+    assert not u.filters.exclude_categories and not u.filters.exclude_colors
+    assert praised not in u.avoids
+    assert u.polarity > 0
+
+
+def test_a_complaint_about_a_colour_leans_away_but_sets_no_hard_filter():
+    u = understand("The black faded after one wash, awful", SHOP)
+    assert "Black" in u.avoids
+    assert not u.filters.exclude_colors
+    u = understand("No black please", SHOP)
+    assert u.filters.exclude_colors == {"Black"}

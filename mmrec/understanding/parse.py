@@ -29,6 +29,7 @@ _REJECT = {
     ("dislikes",),
     ("detest",),
     ("avoid",),
+    ("nothing",),
     ("don't",),
     ("dont",),
     ("doesn't",),
@@ -148,12 +149,21 @@ _REJECTED_AFTER = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r"[.;!?,]|\b(?:but|however|though|although|whereas)\b")
-_NEGATIVE_CLAUSE = -0.3  # terms in a clause at least this negative count as rejected
+_NEGATIVE_CLAUSE = -0.3  # terms in a clause at least this negative count as (softly) rejected
+# A wish names what the user wants, however wistful it sounds: "I wish it came in blue", "if only it were red".
+_WISH = re.compile(
+    r"\b(?:wish(?:es|ed)?|if only|would (?:love|like|prefer)|i'd (?:love|like|prefer)|would be (?:nice|great|perfect)"
+    r"|hope (?:it|they) (?:comes?|came)|prefer(?:red)? (?:it )?in)\b",
+    re.IGNORECASE,
+)
 
 _MORE = re.compile(
     r"(?<!not )(?<!n't )\b(?:more like (?:this|that|these|it|them)|similar|more of (?:this|these|that|those)|"
     r"love (?:this|these|it)\b|show me more|same (?:style|kind|type|vibe)|like this one|"
-    r"(?:exactly|just) what i (?:want|wanted|was looking for|need|needed))"
+    r"(?:exactly|just) what i (?:want|wanted|was looking for|need|needed)|"
+    # praise phrased with a negation: "what's not to like", "can't complain", "don't know why people hate it"
+    r"what'?s not to (?:like|love)|(?:can't|cannot|couldn't) (?:complain|go wrong|be happier|recommend (?:it|this|them) enough)"
+    r"|no complaints|(?:don't|do not) know why (?:people|anyone|everyone|others)|never disappoints?|not bad at all)"
 )
 _LESS = re.compile(
     r"\b(?:not my (?:style|thing|taste|type|cup of tea)|not for me|not (?:this|that|these|those)(?: one| kind| style| type)?"
@@ -211,16 +221,20 @@ def understand(
     cleaned = clean_text(text, max_chars=max_chars, max_raw_chars=max_raw_chars)
     tokens = tokenize(cleaned)
     matches = vocabulary.find(tokens)
-    wants, avoids, only, rejected_spans = _read_terms(cleaned, tokens, matches)
+    intent = _intent(cleaned)
+    wants, explicit, soft, only, rejected_spans = _read_terms(cleaned, tokens, matches)
     query = _without(cleaned, rejected_spans)
     score = (sentiment or sentiment_score)(query)
     rating = extract_rating(cleaned)
-    intent = _intent(cleaned)
+    polarity = _polarity(score, rating, intent)
+    if polarity > 0:  # praise: a negative-sounding clause in it ("can't say it's the coolest watch") is not a rejection
+        wants, soft = tuple(dict.fromkeys(wants + soft)), ()
+    avoids = explicit + soft
     kinds = {m.term: m.kind for m in matches}
     filters = replace(
         price_filters(cleaned),
-        exclude_colors=_of_kind(avoids, kinds, COLOR),
-        exclude_categories=_of_kind(avoids, kinds, CATEGORY),
+        exclude_colors=_of_kind(explicit, kinds, COLOR),
+        exclude_categories=_of_kind(explicit, kinds, CATEGORY),
         include_colors=_of_kind(only, kinds, COLOR),
         include_categories=_of_kind(only, kinds, CATEGORY),
         allow_colors=_of_kind(wants, kinds, COLOR) - _of_kind(only, kinds, COLOR),
@@ -229,23 +243,28 @@ def understand(
     return Understanding(
         text=cleaned,
         sentiment=score,
-        label=sentiment_label(score),
+        label=sentiment_label(polarity if intent else score),  # "what's not to like" is praise
         rating=rating,
         intent=intent,
         wants=wants,
         avoids=avoids,
         filters=filters,
         query_text=query,
-        polarity=_polarity(score, rating, intent),
+        polarity=polarity,
     )
 
 
 def _read_terms(
     text: str, tokens: list[Token], matches: list[TermMatch]
-) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], list[tuple[int, int]]]:
-    """(wanted, rejected, only-these terms, character spans of the rejecting phrases)."""
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], list[tuple[int, int]]]:
+    """(wanted, explicitly rejected, softly rejected, only-these terms, character spans of the rejecting phrases).
+
+    Explicit rejections ("no black", "black is not for me") become hard filters; soft ones (a term in a
+    negative clause: "the black faded") only lean the profile away, and not when the term is also
+    mentioned in a clause that is not negative."""
     by_first = {m.first: m for m in matches}
     rejected: dict[str, None] = {}
+    soft: dict[str, None] = {}
     only: dict[str, None] = {}
     spans: list[tuple[int, int]] = []
     claimed: set[int] = set()
@@ -283,9 +302,17 @@ def _read_terms(
                 first -= 1
             spans.append((tokens[first].start, after.end()))
         elif clause_sentiment(tokens[m.first].start, tokens[m.last - 1].end) <= _NEGATIVE_CLAUSE:
-            rejected[m.term] = None
-    wanted = tuple(dict.fromkeys(m.term for m in matches if m.term not in rejected))
-    return wanted, tuple(rejected), tuple(only), spans
+            soft[m.term] = None
+    liked = {
+        m.term
+        for m in matches
+        if m.first not in claimed
+        and m.term not in rejected
+        and clause_sentiment(tokens[m.first].start, tokens[m.last - 1].end) > _NEGATIVE_CLAUSE
+    }
+    soft_only = tuple(t for t in soft if t not in rejected and t not in liked)
+    wanted = tuple(dict.fromkeys(m.term for m in matches if m.term not in rejected and m.term not in soft_only))
+    return wanted, tuple(rejected), soft_only, tuple(only), spans
 
 
 def _opener(words: list[str], i: int) -> tuple[str, int] | None:
@@ -339,7 +366,7 @@ def _clause_sentiment(text: str) -> Callable[[int, int], float]:
         after = bisect_left(starts, end)
         clause = text[ends[before - 1] if before else 0 : starts[after] if after < len(starts) else len(text)]
         if clause not in scores:
-            scores[clause] = sentiment_score(clause)
+            scores[clause] = 1.0 if _WISH.search(clause) else sentiment_score(clause)
         return scores[clause]
 
     return score

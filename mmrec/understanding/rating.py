@@ -27,7 +27,9 @@ _WORDS = {
     "ten": 10,
 }
 # Words never read as numbers by sound, though they sit one edit from one ("the" ~ "three", "fit" ~ "five").
-_NOT_NUMBERS = frozenset({"the", "a", "an", "no", "of", "it", "its", "my", "all", "in", "on", "and", "or", "fit", "fix"})
+_NOT_NUMBERS = frozenset(
+    {"the", "a", "an", "no", "of", "it", "its", "my", "all", "in", "on", "and", "or", "fit", "fix"}
+)
 _HALF = r"(?P<half>(?:\s+|-)(?:and[\s-]a[\s-]half|point five)|\s*½)?"
 _NUMBER = r"(?P<n>\d+(?:[.,]\d+)?|" + "|".join(_WORDS) + r")" + _HALF
 _HEARD = r"(?P<n>[a-z]+)" + _HALF
