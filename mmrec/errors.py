@@ -31,6 +31,10 @@ class TextInputError(InputError):
     """Text is empty or too long."""
 
 
+class NotUnderstoodError(TextInputError):
+    """Text is gibberish or in a language the recommender does not read; nothing was changed."""
+
+
 class AudioInputError(InputError):
     """Audio is missing, corrupt, too long, too large or holds no speech."""
 

@@ -155,3 +155,34 @@ def test_category_and_colour_filters_hold_for_every_listed_item(luma):
     turn = session.submit(Review("a comfortable top, no hoodies and nothing in blue"))
     assert all(luma.catalog.get(r.id).leaf_category != "Hoodies & Sweatshirts" for r in turn.ranked)
     assert all(luma.catalog.get(r.id).color != "Blue" for r in turn.ranked)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("asdfgh qwerty", "does not read as words"),
+        ("Ich liebe diese Jacke sehr", "German"),
+        ("أحب هذه السترة كثيرا", "Arabic"),
+        ("אני אוהב את המעיל הזה", "Hebrew"),
+    ],
+)
+def test_gibberish_and_other_languages_are_answered_without_re_ranking(mini, text, said):
+    session = Session(mini, top_k=10)
+    session.submit(Review("a warm jacket for running"))
+    before = [r.id for r in session.ranked()]
+    turn = session.submit(Review(text))
+    assert turn.error and "didn't understand" in turn.error and said in turn.error
+    assert [r.id for r in session.ranked()] == before
+    assert session.submit(Review("something cheaper please")).error is None
+
+
+def test_a_wish_about_a_liked_item_keeps_it_and_its_colour_in_the_list(mini):
+    session = Session(mini, top_k=10)
+    session.submit(Review("a jacket"))
+    liked = next(r for r in session.ranked() if mini.catalog.get(r.id).color)
+    colour = mini.catalog.get(liked.id).color
+    session.submit(Like(liked.id))
+    turn = session.submit(Review(f"Love the fit but I wish it came in {colour.lower()}", item=liked.id))
+    assert turn.error is None
+    assert colour not in turn.understood["filters"].get("exclude_colors", [])
+    assert any(mini.catalog.get(r.id).color == colour for r in session.ranked())

@@ -8,7 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..errors import NotUnderstoodError
 from .filters import Filters, price_filters
+from .language import unreadable_reason
 from .rating import extract_rating
 from .sentiment import sentiment_label, sentiment_score
 from .text import MAX_CHARS, MAX_RAW_CHARS, clean_text
@@ -212,7 +214,8 @@ def understand(
     max_raw_chars: int = MAX_RAW_CHARS,
     sentiment: Callable[[str], float] | None = None,
 ) -> Understanding:
-    """Read a review or request; TextInputError if it is empty or too long (see :func:`clean_text`).
+    """Read a review or request; TextInputError if it is empty or too long (see :func:`clean_text`),
+    NotUnderstoodError if it names no catalog term or rating and is gibberish or not English.
 
     Sentiment is scored on ``query_text`` by ``sentiment`` (default: the lexicon scorer): rejected
     terms ("not black") are handled as avoids and filters, so they must not also turn a request for
@@ -221,11 +224,18 @@ def understand(
     cleaned = clean_text(text, max_chars=max_chars, max_raw_chars=max_raw_chars)
     tokens = tokenize(cleaned)
     matches = vocabulary.find(tokens)
+    rating = extract_rating(cleaned)
+    if not matches and rating is None:
+        reason = unreadable_reason(cleaned)
+        if reason:
+            raise NotUnderstoodError(
+                f"I didn't understand that: {reason}, and reviews are read in English only. "
+                "Try describing what you want, e.g. 'a warm jacket for running, not black'."
+            )
     intent = _intent(cleaned)
     wants, explicit, soft, only, rejected_spans = _read_terms(cleaned, tokens, matches)
     query = _without(cleaned, rejected_spans)
     score = (sentiment or sentiment_score)(query)
-    rating = extract_rating(cleaned)
     polarity = _polarity(score, rating, intent)
     if polarity > 0:  # praise: a negative-sounding clause in it ("can't say it's the coolest watch") is not a rejection
         wants, soft = tuple(dict.fromkeys(wants + soft)), ()
