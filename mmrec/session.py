@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from .engine import Engine
-from .errors import AudioInputError, BadEventError, InputError, MMRecError, ModelUnavailableError
+from .errors import AudioInputError, BadEventError, InputError, MMRecError, ModelUnavailableError, TextInputError
 from .events import Dislike, Event, Like, Photo, Reset, Review, Voice, event_to_dict, parse_event, parse_line
 from .interpretation import Interpretation
 from .media import MediaFolder, MediaSink, media_bytes, media_ref
@@ -34,6 +34,7 @@ from .recommender_config import RecommenderConfig, default_config
 from .scorers import build_scorers
 from .turn import Turn
 from .understanding import Filters, understand
+from .understanding.filters import lighter_or_darker
 
 log = logging.getLogger(__name__)
 
@@ -253,7 +254,7 @@ class Session:
                 tuple(t for t in u.avoids if (t in categories) == is_category),
                 weight=rules.category_term_weight if is_category else rules.attribute_term_weight,
             )
-        filters = self._resolve_relative_price(u.filters, row)
+        filters = self._resolve_relative_colour(self._resolve_relative_price(u.filters, row), row)
         self.profile.filters = self.profile.filters.merged(filters)
         return Interpretation(
             "review",
@@ -313,6 +314,23 @@ class Session:
         if filters.cheaper:
             return replace(filters, cheaper=False, max_price=round(reference * self.config.feedback.cheaper, 2))
         return replace(filters, pricier=False, min_price=round(reference * self.config.feedback.pricier, 2))
+
+    def _resolve_relative_colour(self, filters: Filters, row: int | None) -> Filters:
+        """Turn 'a lighter / darker colour' into the catalog colours lighter or darker than the item talked about
+        (the one in focus, else the top of the list); TextInputError when there is none."""
+        if not (filters.lighter or filters.darker):
+            return filters
+        reference_row = (
+            row if row is not None else self.engine.catalog.position(self.shown[0].id) if self.shown else None
+        )
+        reference = self.engine.catalog[reference_row].color if reference_row is not None else ""
+        shade = "lighter" if filters.lighter else "darker"
+        colours = lighter_or_darker(reference or "", self.engine.vocabulary.colors, lighter=filters.lighter)
+        if not reference:
+            raise TextInputError("there is no item in view to compare colours with; name the colour you want")
+        if not colours:
+            raise TextInputError(f"no colour in this catalog is {shade} than {reference}; try naming a colour")
+        return replace(filters, lighter=False, darker=False, include_colors=filters.include_colors | colours)
 
 
 def _quote(text: str, limit: int = 60) -> str:

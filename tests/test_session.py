@@ -186,3 +186,30 @@ def test_a_wish_about_a_liked_item_keeps_it_and_its_colour_in_the_list(mini):
     assert turn.error is None
     assert colour not in turn.understood["filters"].get("exclude_colors", [])
     assert any(mini.catalog.get(r.id).color == colour for r in session.ranked())
+
+
+def test_a_darker_colour_is_relative_to_the_item_in_focus(mini):
+    session = Session(mini, top_k=8)
+    light = next(i for i in mini.catalog if i.color in ("White", "Yellow", "Orange") and i.leaf_category)
+    turn = session.submit(Review("love this, but in a darker colour please", item=light.id))
+    assert turn.error is None
+    darker = set(turn.understood["filters"]["include_colors"])
+    assert darker and light.color not in darker and "Black" in darker
+    assert all(mini.catalog.get(r.id).color in darker for r in turn.ranked)
+
+
+def test_a_lighter_colour_than_white_is_answered_without_changing_the_list(mini):
+    session = Session(mini, top_k=8)
+    white = next(i for i in mini.catalog if i.color == "White")
+    shown = [r.id for r in session.shown]
+    turn = session.submit(Review("same thing in a lighter shade", item=white.id))
+    assert turn.error and "lighter than White" in turn.error
+    assert [r.id for r in session.shown] == shown
+
+
+def test_a_lighter_jacket_is_about_weight_not_colour(mini):
+    turn = Session(mini, top_k=8).submit(Review("a lighter jacket for summer"))
+    assert turn.error is None
+    assert "include_colors" not in turn.understood["filters"]
+    assert "Jackets" in turn.understood["wants"]
+    assert "lighter" not in turn.understood["filters"]

@@ -3,6 +3,7 @@
 BENCHMARKS = {
     "core": "text interaction, ranking at 1k/100k/1M items, precompute, RSS",
     "sentiment_eval": "sentiment accuracy on held-out reviews",
+    "understanding": "per-family accuracy of reading the phrasing corpus (filters, wants, ratings, not understood)",
     "speech": "speech-to-text latency and real-time factor per backend",
     "photo": "photo interaction latency and image precompute throughput",
     "photo_retrieval": "photo-to-item retrieval quality of the image encoder",

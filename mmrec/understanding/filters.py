@@ -1,8 +1,10 @@
-"""Hard filters a user states ("not black", "only jackets", "under $50", "cheaper") and how they accumulate."""
+"""Hard filters a user states ("not black", "only jackets", "under $50", "cheaper", "a darker colour") and how they
+accumulate."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -24,6 +26,8 @@ class Filters:
     min_price: float | None = None
     cheaper: bool = False
     pricier: bool = False
+    lighter: bool = False
+    darker: bool = False
     allow_colors: frozenset[str] = frozenset()
     allow_categories: frozenset[str] = frozenset()
 
@@ -55,6 +59,8 @@ class Filters:
             min_price=min_price,
             cheaper=newer.cheaper,
             pricier=newer.pricier,
+            lighter=newer.lighter,
+            darker=newer.darker,
         )
 
     def is_empty(self) -> bool:
@@ -108,6 +114,7 @@ _BETWEEN = re.compile(
 )
 _MAX = re.compile(
     r"(?:\b(?:under|below|beneath|less than|lower than|cheaper than|at most|no more than|not more than|up to|within|"
+    r"nothing (?:over|above|more than)|not (?:over|above)|"
     r"max(?:imum)?(?: of)?|budget(?: of| is)?|no higher than|not over)|<)\s*"
     + _AMOUNT
     + r"|"
@@ -115,7 +122,7 @@ _MAX = re.compile(
     + r"\s*(?:or (?:less|under|below|cheaper)|max(?:imum)?\b|tops\b|at most\b)"
 )
 _MIN = re.compile(
-    r"(?:\b(?:over|above|(?<!no )(?<!not )more than|greater than|at least|min(?:imum)?(?: of)?|upwards of|starting at)|>)\s*"
+    r"(?:\b(?:(?<!nothing )(?<!not )(?:over|above)|(?<!no )(?<!not )(?<!nothing )more than|greater than|at least|min(?:imum)?(?: of)?|upwards of|starting at)|>)\s*"
     + _AMOUNT
     + r"|"
     + _AMOUNT
@@ -158,3 +165,62 @@ def _numbers(span: str) -> list[float]:
         float(n.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", n) else n.replace(",", "."))
         for n in re.findall(_NUMBER, span)
     ]
+
+
+_SHADE = r"(?:colou?r(?:s|ed)?|shades?|tones?|hues?)"
+# "Lighter" alone is about weight ("a lighter jacket"); about colour only next to a shade word. "Darker",
+# "paler" and "deeper colour" are always about colour.
+_LIGHTER = re.compile(
+    _NEGATED
+    + rf"\b(?:(?:lighter|paler|brighter)[- ](?:in )?{_SHADE}|{_SHADE}(?: that'?s)?(?: a bit| slightly)? lighter"
+    rf"|(?:a )?(?:shade|tone) lighter|paler)\b"
+)
+_DARKER = re.compile(_NEGATED + rf"\b(?:darker|deeper[- ](?:in )?{_SHADE})\b")
+
+
+def colour_shift(text: str) -> tuple[Filters, list[tuple[int, int]]]:
+    """A wish for a lighter or darker colour than the item talked about, and where it is said (the last one wins)."""
+    lowered = text.lower().replace("’", "'")
+    lighter = list(_LIGHTER.finditer(lowered))
+    darker = list(_DARKER.finditer(lowered))
+    last_lighter = max((m.start() for m in lighter), default=-1)
+    last_darker = max((m.start() for m in darker), default=-1)
+    spans = [m.span() for m in lighter + darker]
+    return Filters(lighter=last_lighter > last_darker, darker=last_darker > last_lighter), spans
+
+
+# CIE L* of each colour name's CSS sRGB value: how light a catalog colour is, for "lighter" / "darker".
+COLOUR_LIGHTNESS = {
+    "black": 0.0,
+    "navy": 13.0,
+    "purple": 29.8,
+    "blue": 32.3,
+    "brown": 37.5,
+    "green": 46.2,
+    "olive": 51.9,
+    "red": 53.2,
+    "gray": 53.6,
+    "grey": 53.6,
+    "teal": 48.3,
+    "orange": 74.9,
+    "pink": 83.6,
+    "silver": 77.7,
+    "lavender": 91.8,
+    "beige": 95.9,
+    "yellow": 97.1,
+    "white": 100.0,
+}
+_SHIFT_MARGIN = 5.0  # L* units: "lighter than red" is not gray
+
+
+def lighter_or_darker(reference: str, colours: Iterable[str], *, lighter: bool) -> frozenset[str]:
+    """The ``colours`` lighter (or darker) than ``reference``; empty when the reference's lightness is unknown."""
+    base = COLOUR_LIGHTNESS.get(reference.lower())
+    if base is None:
+        return frozenset()
+    sign = 1.0 if lighter else -1.0
+    return frozenset(
+        c
+        for c in colours
+        if c.lower() in COLOUR_LIGHTNESS and sign * (COLOUR_LIGHTNESS[c.lower()] - base) > _SHIFT_MARGIN
+    )

@@ -2,9 +2,10 @@
 
 The sentence encoder (all-MiniLM-L6-v2) and the rules read English only; other text would be embedded as
 noise and re-rank the list for no reason (positive Arabic was scored negative). A text is readable when
-it names a catalog term or a rating, has no words at all (emoji), or most of its words are English (the
-word list of the offline encoder package, plus the catalog's terms). Otherwise lingua names the language
-it is written in, or it does not read as words at all ("asdfgh qwerty").
+it has no words at all (emoji), is a single short word ("meh"), or most of its words are English (the
+word list of the offline encoder package, with common endings) and lingua does not confidently place it
+in another language. Otherwise the reply names the language, or says it does not read as words at all
+("asdfgh qwerty").
 """
 
 from __future__ import annotations
@@ -14,11 +15,19 @@ import re
 from functools import cache
 from pathlib import Path
 
+CLEARLY_ENGLISH = 0.9
+"""A text this share of whose words are English is read without asking the language detector."""
 ENGLISH_SHARE = 0.5
-"""Below this share of English words (and without catalog terms or a rating) a text is not read."""
+"""Below this share of English words (and without catalog terms or a rating) a text is not read.
+
+The word list (BERT's uncased vocabulary) holds many French, Spanish or Dutch words too, so between the
+two shares the language detector decides."""
 NAMED_LANGUAGE = 0.5
 """lingua's confidence above which the reply names the language the text is in."""
+RUNNER_UP = 0.5
+"""A second language at least this fraction as likely as the first is named too (Russian / Ukrainian)."""
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_ENDING = re.compile(r"(?:less|ness|ful|able|ably|ily|ly|ied|ies|ed|ing|er|est|es|s|y)$")
 _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _VOWELS = set("aeiouy")
 # Languages a visitor is likely to write in; a short list keeps lingua quick and its guesses sane.
@@ -51,24 +60,38 @@ _LANGUAGES = [
 def unreadable_reason(text: str) -> str | None:
     """Why ``text`` cannot be read ("it looks like German", "it does not read as words"), or None when it can.
 
-    The caller has already accepted texts that name a catalog term or a rating."""
+    Catalog terms in another language's sentence ("een warme trui voor de winter") do not make it English."""
     words = [w.lower() for w in _WORD.findall(text)]
     if not words or not any(len(w) >= 3 for w in words):
         return None
     latin = [w for w in words if w.isascii()]
-    english = _english_words()
-    if len(latin) * 2 >= len(words):
-        known = sum(1 for w in latin if w in english or w.split("'")[0] in english)
-        if english and known >= ENGLISH_SHARE * len(words):
-            return None
-        if sum(1 for w in latin if _keyboard_noise(w)) * 2 >= len(latin):
-            return "it does not read as words"
+    if len(latin) * 2 < len(words):
         language = _language_of(text)
-        if language is None or language == "English":
-            return "it does not read as words" if english else None
-        return f"it looks like {language}"
+        return f"it looks like {language}" if language else "it is not written in English"
+    english = _english_words()
+    share = sum(1 for w in latin if _is_english(w, english)) / len(words)
+    if share >= CLEARLY_ENGLISH:
+        return None
+    repeated = len(latin) > 1 and len(set(latin)) == 1  # "wxyz wxyz": one unknown word over and over
+    if repeated or sum(1 for w in latin if _keyboard_noise(w)) * 2 >= len(latin):
+        return "it does not read as words"
+    if len(words) == 1:
+        return None  # one word ("meh") is too short to tell a language by
     language = _language_of(text)
-    return f"it looks like {language}" if language and language != "English" else "it is not written in English"
+    if language:
+        return f"it looks like {language}"
+    if share >= ENGLISH_SHARE or not english:
+        return None
+    return "it does not read as words"
+
+
+def _is_english(word: str, english: frozenset[str]) -> bool:
+    """``word`` or its stem without a common English ending is in the word list ("shapeless", "itchy")."""
+    word = word.split("'")[0]
+    if word in english:
+        return True
+    match = _ENDING.search(word)
+    return bool(match) and len(word) - len(match.group()) >= 3 and word[: match.start()] in english
 
 
 def _keyboard_noise(word: str) -> bool:
@@ -79,11 +102,13 @@ def _keyboard_noise(word: str) -> bool:
 
 
 def _language_of(text: str) -> str | None:
-    """The language lingua is at least NAMED_LANGUAGE sure ``text`` is in, capitalised; None when unsure."""
+    """The language other than English that lingua is at least NAMED_LANGUAGE sure ``text`` is in ("Ukrainian or
+    Russian" when a second one is nearly as likely); None when it is unsure or the text may be English."""
     values = _detector().compute_language_confidence_values(text)
-    if not values or values[0].value < NAMED_LANGUAGE:
+    if not values or values[0].value < NAMED_LANGUAGE or values[0].language.name == "ENGLISH":
         return None
-    return values[0].language.name.capitalize()
+    names = [v.language.name.capitalize() for v in values[:2] if v.value >= RUNNER_UP * values[0].value]
+    return " or ".join(names) if "English" not in names else None
 
 
 @cache
@@ -91,7 +116,7 @@ def _detector():  # noqa: ANN202 - lingua's type, imported lazily
     from lingua import Language, LanguageDetectorBuilder
 
     languages = [getattr(Language, name) for name in _LANGUAGES]
-    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
+    return LanguageDetectorBuilder.from_languages(*languages).build()
 
 
 @cache

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import NotUnderstoodError
-from .filters import Filters, price_filters
+from .filters import Filters, colour_shift, price_filters
 from .language import unreadable_reason
 from .rating import extract_rating
 from .sentiment import sentiment_label, sentiment_score
@@ -141,15 +141,19 @@ _BRIDGE = {
 # Words that carry a rejection or restriction on to the next term: "no black or gray", "only red and blue ones".
 _DETERMINERS = {"a", "an", "the", "my", "this", "that", "these", "those", "its", "their"}
 _CONTINUE = {"or", "and", "nor", "in", "a", "an", "the", "any", "either"}
+_LIST_JOINERS = {"or", "and", "nor"}
 _MAX_BRIDGE = 4
 _HARD_STOP = re.compile(r"[.;!?:]")
-# A term followed by one of these is rejected: "black is not for me", "wool is itchy".
+# A term followed by one of these is rejected: "black is not for me", "wool is itchy". In the past tense ("the shorts
+# were awful") it is a complaint about one item, left to clause sentiment as a soft avoid.
 _REJECTED_AFTER = re.compile(
-    r"\s*(?:(?:is|are|was|were|looks?|feels?|just)\s+)?(?:not (?:for me|my (?:style|thing|colou?r|taste|cup of tea))"
-    r"|a no\b|(?:so |too |really |very )?(?:ugly|awful|terrible|horrible|hideous|itchy|scratchy|gross)\b)"
+    r"\s*(?:(?:is|are|looks?|feels?|just|simply|really)\s+){0,2}(?:(?:not|isn't|aren't|ain't) (?:for me|my (?:style|thing|"
+    r"colou?r|taste|cup of tea))|a no\b|(?:so |too |really |very )?(?:ugly|awful|terrible|horrible|hideous|itchy|scratchy|gross)\b)"
     r"|\s*(?:doesn't|does not|don't|do not) (?:suit|work for|look good on) me",
     re.IGNORECASE,
 )
+# "Shorts only": a restriction stated after its term.
+_ONLY_AFTER = re.compile(r"\s*(?:only|exclusively)\b(?!\s+(?:if|when|because|for)\b)", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[.;!?,]|\b(?:but|however|though|although|whereas)\b")
 _NEGATIVE_CLAUSE = -0.3  # terms in a clause at least this negative count as (softly) rejected
 # A wish names what the user wants, however wistful it sounds: "I wish it came in blue", "if only it were red".
@@ -164,8 +168,9 @@ _MORE = re.compile(
     r"love (?:this|these|it)\b|show me more|same (?:style|kind|type|vibe)|like this one|"
     r"(?:exactly|just) what i (?:want|wanted|was looking for|need|needed)|"
     # praise phrased with a negation: "what's not to like", "can't complain", "don't know why people hate it"
-    r"what'?s not to (?:like|love)|(?:can't|cannot|couldn't) (?:complain|go wrong|be happier|recommend (?:it|this|them) enough)"
-    r"|no complaints|(?:don't|do not) know why (?:people|anyone|everyone|others)|never disappoints?|not bad at all)"
+    r"what'?s not to (?:like|love)|(?:can't|cannot|couldn't) (?:complain|go wrong|be happier|"
+    r"recommend (?:it|this|them|these|those)(?: \w+)? enough)|who (?:doesn't|does not|wouldn't|would not) (?:love|like|want)"
+    r"|no complaints|not (?:one|a single) complaint|(?:don't|do not) know why (?:people|anyone|everyone|others)|never disappoints?|not bad at all)"
 )
 _LESS = re.compile(
     r"\b(?:not my (?:style|thing|taste|type|cup of tea)|not for me|not (?:this|that|these|those)(?: one| kind| style| type)?"
@@ -215,7 +220,7 @@ def understand(
     sentiment: Callable[[str], float] | None = None,
 ) -> Understanding:
     """Read a review or request; TextInputError if it is empty or too long (see :func:`clean_text`),
-    NotUnderstoodError if it names no catalog term or rating and is gibberish or not English.
+    NotUnderstoodError if it states no rating and is gibberish or not English.
 
     Sentiment is scored on ``query_text`` by ``sentiment`` (default: the lexicon scorer): rejected
     terms ("not black") are handled as avoids and filters, so they must not also turn a request for
@@ -223,9 +228,12 @@ def understand(
     """
     cleaned = clean_text(text, max_chars=max_chars, max_raw_chars=max_raw_chars)
     tokens = tokenize(cleaned)
-    matches = vocabulary.find(tokens)
+    shift, shift_spans = colour_shift(cleaned)
+    matches = [
+        m for m in vocabulary.find(tokens) if not _inside(tokens, m, shift_spans)
+    ]  # "lighter colour" is no weight
     rating = extract_rating(cleaned)
-    if not matches and rating is None:
+    if rating is None:  # a stated rating is acted on in any language; words must be English
         reason = unreadable_reason(cleaned)
         if reason:
             raise NotUnderstoodError(
@@ -243,6 +251,8 @@ def understand(
     kinds = {m.term: m.kind for m in matches}
     filters = replace(
         price_filters(cleaned),
+        lighter=shift.lighter,
+        darker=shift.darker,
         exclude_colors=_of_kind(explicit, kinds, COLOR),
         exclude_categories=_of_kind(explicit, kinds, CATEGORY),
         include_colors=_of_kind(only, kinds, COLOR),
@@ -287,6 +297,8 @@ def _read_terms(
             continue
         kind, length = opener
         scoped = _scope(text, tokens, i + length, by_first)
+        if kind == "reject":
+            scoped = _modifiers_only(scoped)
         for m in scoped:
             (rejected if kind == "reject" else only)[m.term] = None
             claimed.add(m.first)
@@ -304,7 +316,12 @@ def _read_terms(
     for m in matches:
         if m.first in claimed:
             continue
-        after = _REJECTED_AFTER.match(text, tokens[m.last - 1].end)
+        end = tokens[m.last - 1].end
+        if _ONLY_AFTER.match(text, end):
+            only[m.term] = None
+            claimed.add(m.first)
+            continue
+        after = _REJECTED_AFTER.match(text, end)
         if after:
             rejected[m.term] = None
             first = m.first
@@ -332,11 +349,12 @@ def _opener(words: list[str], i: int) -> tuple[str, int] | None:
         if len(phrase) < length:
             continue
         if phrase in _ONLY:
-            return "only", length
+            return None if i > 0 and words[i - 1] == "if" else ("only", length)  # "if only it came in blue" wishes
         if phrase in _REJECT:
             accepted = i + length < len(words) and words[i + length] in _ACCEPT
             described = i > 0 and words[i - 1] in _COPULAS
-            return None if accepted or described else ("reject", length)
+            rhetorical = i > 0 and words[i - 1] == "who"  # "who doesn't love a warm fleece?"
+            return None if accepted or described or rhetorical else ("reject", length)
     return None
 
 
@@ -351,6 +369,8 @@ def _scope(text: str, tokens: list[Token], start: int, by_first: dict[int, TermM
         gap = text[previous_end : tokens[j].start]
         if _HARD_STOP.search(gap) or ("," in gap and not scoped):
             break
+        if "," in gap:  # "not red, gray or brown" lists on; "not the red, the green one is lovely" does not
+            allowed = _LIST_JOINERS
         match = by_first.get(j)
         if match:
             scoped.append(match)
@@ -362,6 +382,15 @@ def _scope(text: str, tokens: list[Token], start: int, by_first: dict[int, TermM
         bridged += 1
         j += 1
     return scoped
+
+
+def _modifiers_only(scoped: list[TermMatch]) -> list[TermMatch]:
+    """A rejection of "gray hoodies" rejects the colour, not every hoodie: a category right after a colour is dropped."""
+    return [
+        m
+        for k, m in enumerate(scoped)
+        if not (m.kind == CATEGORY and k > 0 and scoped[k - 1].kind == COLOR and scoped[k - 1].last == m.first)
+    ]
 
 
 def _clause_sentiment(text: str) -> Callable[[int, int], float]:
@@ -407,6 +436,11 @@ def _intent(text: str) -> str | None:
     if _MORE.search(lowered):
         return "more"
     return None
+
+
+def _inside(tokens: list[Token], match: TermMatch, spans: list[tuple[int, int]]) -> bool:
+    start, end = tokens[match.first].start, tokens[match.last - 1].end
+    return any(a <= start and end <= b for a, b in spans)
 
 
 def _of_kind(terms: tuple[str, ...], kinds: dict[str, str], kind: str) -> frozenset[str]:

@@ -50,7 +50,7 @@ _WORD_STAR = re.compile(r"\b(?P<n>" + "|".join(_WORDS) + r"|won)" + _GAP + r"s?t
 _HALF_STAR = re.compile(r"\bhalf (?:a )?star\b")
 # "a solid three", "I'd give it a 4", "rate it 3.5", "rating: 4" — only when nothing countable follows the number.
 _CUED = re.compile(
-    r"\b(?:solid|strong|weak|easy|generous|firm|honest(?:ly)?|give (?:it|this|them|these)|gave (?:it|this|them|these)"
+    r"\b(?:solid|strong|weak|easy|generous|firm|honest(?:ly)?|giv(?:e|ing) (?:it|this|them|these)|gave (?:it|this|them|these)"
     r"|rate (?:it|this|them|these)|rated (?:it|this|them|these)|rating(?: of| is)?|score(?: of| is)?)"
     r",?\s*(?:an? |a:|:)?\s*" + _NUMBER + r"(?=\s*(?:$|[.,;:!?)]|overall\b|for\b|from me\b|because\b|but\b|though\b))"
 )
@@ -59,13 +59,15 @@ _CUED = re.compile(
 _HEARD_CUED = re.compile(
     r"\b(?:solid|strong|weak|generous|firm) (?P<n>(?!(?:to|too|for)\b)[a-z]+)(?=\s*(?:$|[.,;:!?]))"
 )
+# "I'm giving it a for": a giving cue with its article, the heard word ending the clause.
+_HEARD_GIVEN = re.compile(r"\b(?:giv(?:e|ing)|gave) (?:it|this|them|these) an? (?P<n>[a-z]+)(?=\s*(?:$|[.,;:!?]))")
 _SYMBOLS = re.compile(r"([★]+)[☆]*")
 
 
 def extract_rating(text: str) -> float | None:
     """The star rating ``text`` states, on a 0.5..5 scale in half stars, or None when it states none."""
     lowered = text.lower().replace("’", "'")
-    for pattern in (_OUT_OF, _STARS, _CUED, _HEARD_OUT_OF, _HEARD_STARS, _WORD_STAR, _HEARD_CUED):
+    for pattern in (_OUT_OF, _STARS, _CUED, _HEARD_OUT_OF, _HEARD_STARS, _WORD_STAR, _HEARD_CUED, _HEARD_GIVEN):
         match = pattern.search(lowered)
         if match:
             value = _value(match)

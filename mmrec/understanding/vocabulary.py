@@ -81,7 +81,7 @@ _ATTRIBUTE_SYNONYMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("zip up", "full zipper"), ("Full zip",)),
     (("male", "guy", "for him"), ("Men",)),
     (("ladies", "female", "for her"), ("Women",)),
-    (("light weight", "featherweight", "packable"), ("Lightweight",)),
+    (("light weight", "featherweight", "packable", "lighter", "lighter weight"), ("Lightweight",)),
     (("hi vis", "high visibility"), ("Reflective",)),
     (("fleecy",), ("Fleece",)),
     (("elastane",), ("Spandex", "Lycra®")),
