@@ -57,6 +57,9 @@ def benchmark_argv(name: str, catalog: Path, out: Path, full: bool) -> list[str]
         "study_log": ["--runs", "300" if full else "50"],
         "ui": ["--catalog", str(catalog), "--runs", "10" if full else "3", "--startup-runs", "2" if full else "1"],
         "limits": ["--catalog", str(catalog), "--runs", "20" if full else "5"],
+        "understanding": [],
+        "study_flow": ["--catalog", str(catalog)],
+        "load": ["--catalog", str(catalog)] + ([] if full else ["--short"]),
     }[name]
     return None if argv is None else argv + json_out
 
