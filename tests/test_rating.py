@@ -111,6 +111,8 @@ def test_homophones_elsewhere_are_not_ratings(text):
         ("fore out of five", 4.0),
         ("a solid fine", 5.0),
         ("tree stars, the zip broke", 3.0),
+        ("I'm giving it a for", 4.0),
+        ("I give it two out and I'm a nipper road.", 2.0),  # Whisper base on "two out of five" at 15 dB SNR
     ],
 )
 def test_number_words_misheard_by_speech_recognition_are_read_by_sound(text, stars):
@@ -118,7 +120,14 @@ def test_number_words_misheard_by_speech_recognition_are_read_by_sound(text, sta
 
 
 @pytest.mark.parametrize(
-    "text", ["a solid fit.", "the stars on the sleeve", "fun stars print", "it's solid, to be fair"]
+    "text",
+    [
+        "a solid fit.",
+        "the stars on the sleeve",
+        "fun stars print",
+        "it's solid, to be fair",
+        "I ran it two out and back",
+    ],
 )
 def test_words_that_only_resemble_numbers_are_not_ratings(text):
     assert extract_rating(text) is None

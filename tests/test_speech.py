@@ -19,6 +19,7 @@ from mmrec.understanding import extract_rating
 MAX_CLEAN_WER = 0.10  # the acceptance target; measured 0.051 (beam 5) on the clean set
 MAX_NOISY_WER = 0.35  # white noise at 15-20 dB SNR, reported apart: measured 0.245; a broken model scores ~1.0
 MIN_RATINGS_RECOVERED = 0.95  # the acceptance target; measured 20/20 clean rated clips
+MIN_NOISY_RATINGS_RECOVERED = 0.6  # 5 clips at 15-20 dB SNR, 3 voices: measured 4/5; one CPU-dependent flip allowed
 MAX_VARIANT_WER = 0.3  # one clip against what was said: "I'm" for "I am" costs 2 of its 7 words
 
 
@@ -196,3 +197,16 @@ def test_star_ratings_survive_transcription(transcripts):
         if extract_rating(transcripts[c["file"]].text) != c["rating"]
     }
     assert 1 - len(wrong) / len(rated) >= MIN_RATINGS_RECOVERED, wrong
+
+
+@pytest.mark.slow
+def test_star_ratings_survive_transcription_in_noise(transcripts):
+    """Whisper's mishearings in noise ("for stars", "to out of five") still give the spoken rating."""
+    rated = [c for c in load_clip_spec() if c["rating"] is not None and c["noise"] is not None]
+    wrong = {
+        c["file"]: transcripts[c["file"]].text
+        for c in rated
+        if extract_rating(transcripts[c["file"]].text) != c["rating"]
+    }
+    assert len(rated) >= 5
+    assert 1 - len(wrong) / len(rated) >= MIN_NOISY_RATINGS_RECOVERED, wrong

@@ -59,6 +59,8 @@ _CUED = re.compile(
 _HEARD_CUED = re.compile(
     r"\b(?:solid|strong|weak|generous|firm) (?P<n>(?!(?:to|too|for)\b)[a-z]+)(?=\s*(?:$|[.,;:!?]))"
 )
+# "I give it two out and I'm a nipper road": the scale lost in noise after a giving cue ("out of five" assumed).
+_GIVEN_OUT = re.compile(r"\b(?:giv(?:e|ing)|gave|rate|rated) (?:it|this|them|these) (?:an? )?" + _NUMBER + r"\s+out\b")
 # "I'm giving it a for": a giving cue with its article, the heard word ending the clause.
 _HEARD_GIVEN = re.compile(r"\b(?:giv(?:e|ing)|gave) (?:it|this|them|these) an? (?P<n>[a-z]+)(?=\s*(?:$|[.,;:!?]))")
 _SYMBOLS = re.compile(r"([★]+)[☆]*")
@@ -67,7 +69,17 @@ _SYMBOLS = re.compile(r"([★]+)[☆]*")
 def extract_rating(text: str) -> float | None:
     """The star rating ``text`` states, on a 0.5..5 scale in half stars, or None when it states none."""
     lowered = text.lower().replace("’", "'")
-    for pattern in (_OUT_OF, _STARS, _CUED, _HEARD_OUT_OF, _HEARD_STARS, _WORD_STAR, _HEARD_CUED, _HEARD_GIVEN):
+    for pattern in (
+        _OUT_OF,
+        _STARS,
+        _CUED,
+        _GIVEN_OUT,
+        _HEARD_OUT_OF,
+        _HEARD_STARS,
+        _WORD_STAR,
+        _HEARD_CUED,
+        _HEARD_GIVEN,
+    ):
         match = pattern.search(lowered)
         if match:
             value = _value(match)
