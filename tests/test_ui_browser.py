@@ -170,7 +170,8 @@ def test_photo_more_like_this_reranks_towards_it(page, catalog_photo):
 def test_example_photo_and_clip_load_by_key_and_can_be_sent_twice(page):
     page.get_by_role("tab", name="Photo").click()
     first = page.locator("#mm-photo-examples .mm-example").first
-    assert first.locator("img").evaluate("i => i.complete && i.naturalWidth > 0")
+    thumbnail = first.locator("img").element_handle()  # lazy: it loads once its tab shows it
+    page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=thumbnail, timeout=10_000)
     assert "/media/example/" in first.locator("img").get_attribute("src")
     first.click()
     page.locator("#mm-photo img").first.wait_for(timeout=30_000)
