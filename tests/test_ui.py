@@ -8,11 +8,11 @@ import pytest
 
 pytest.importorskip("gradio")
 
-from mmrec.catalog import Catalog, CatalogIssue, Item
+from mmrec.catalog import Catalog, CatalogIssue, Item, load_catalog
 from mmrec.encoders.base import Status
 from mmrec.ranking import RankedItem
 from mmrec.session import Turn
-from mmrec.ui.examples import example_reviews
+from mmrec.ui.examples import PHOTO_EXAMPLES, example_photos, example_reviews
 from mmrec.ui.render import (
     image_src,
     render_cards,
@@ -158,6 +158,15 @@ def test_example_reviews_use_the_catalogs_own_categories_and_colours(catalog):
     examples = example_reviews(catalog)
     assert any("jackets" in e for e in examples)
     assert any(c in " ".join(examples) for c in ("red", "black", "blue"))
+
+
+def test_example_photos_are_the_served_catalogs_own(demo_catalog_dir, luma_mini_dir):
+    luma = load_catalog(luma_mini_dir)
+    photos = example_photos(luma)
+    assert photos and all(ex.path.parent == luma_mini_dir / "images" for ex in photos)
+    assert {ex.label for ex in photos} <= {item.name for item in luma}
+    demo = example_photos(load_catalog(demo_catalog_dir))
+    assert demo and all(ex.path.parent == PHOTO_EXAMPLES for ex in demo)
 
 
 @pytest.mark.slow
