@@ -89,7 +89,7 @@ def test_status_and_errors_shown_to_a_client_carry_no_server_path(catalog):
     assert "/srv/private" not in render_understood(turn, catalog) + render_history([turn], catalog)
 
 
-def test_status_names_live_degraded_and_unavailable_encoders_with_reasons(catalog):
+def test_status_says_in_plain_words_what_works_with_model_names_only_under_details(catalog):
     html = render_status(
         {
             "text": Status(True, "all-MiniLM-L6-v2"),
@@ -98,9 +98,13 @@ def test_status_names_live_degraded_and_unavailable_encoders_with_reasons(catalo
         },
         catalog,
     )
-    assert "all-MiniLM-L6-v2" in html and "mm-status-ok" in html
-    assert "degraded: no CLIP weights" in html and "mm-status-warn" in html
-    assert "unavailable: no &lt;Whisper&gt; weights" in html and "mm-status-off" in html
+    line, details = html.split("<details", 1)
+    assert "Ready: text understood" in line and "Photos: basic matching (no CLIP model)" in line
+    assert "Voice: off" in line and "MiniLM" not in line and "Whisper" not in line
+    assert "<summary>details</summary>" in details and "all-MiniLM-L6-v2" in details
+    assert "degraded: no CLIP weights" in details and "unavailable: no &lt;Whisper&gt; weights" in details
+    everything = {m: Status(True, m) for m in ("text", "image", "clip_text", "speech")}
+    assert "Ready: text, photos and voice understood</span></p>" in render_status(everything, catalog)
 
 
 def test_status_lists_each_skipped_or_fixed_catalog_record_under_a_summary(catalog):
@@ -108,7 +112,7 @@ def test_status_lists_each_skipped_or_fixed_catalog_record_under_a_summary(catal
     html = render_status({}, Catalog(catalog.items, root=catalog.root, issues=issues))
     assert "<summary>2 catalog records skipped or fixed</summary>" in html
     assert "<li>line 3 (d): skipped: price &#x27;cheap&#x27; is not a number</li>" in html and "<script>" not in html
-    assert "summary" not in render_status({}, catalog)
+    assert "records skipped" not in render_status({}, catalog)
 
 
 def test_understood_shows_transcript_stars_sentiment_and_filters(catalog):

@@ -70,7 +70,8 @@ def wait_message(p, box: str) -> str:
 
 
 def status_text(p, modality: str) -> str:
-    return p.locator(f'#mm-status li[data-modality="{modality}"]').inner_text()
+    """A modality's model and reason, as listed under the status line's "details" (open or not)."""
+    return p.locator(f'#mm-status li[data-modality="{modality}"]').text_content()
 
 
 def send_review(p, text: str) -> None:
@@ -136,6 +137,11 @@ def test_page_shows_ranked_cards_status_and_labelled_controls(page):
     assert first.locator("img").count() == 1
     assert first.locator(".mm-reason").inner_text().strip()
     assert "all-MiniLM-L6-v2" in status_text(page, "text") or "unavailable" in status_text(page, "text")
+    line = page.locator("#mm-status .mm-status-line").inner_text()
+    assert line.startswith("Ready:") and "MiniLM" not in line and "ViT" not in line
+    assert not page.locator("#mm-status li[data-modality]").first.is_visible()
+    page.locator("#mm-status summary", has_text="details").click()
+    assert page.locator('#mm-status li[data-modality="text"]').is_visible()
     for label in ("Item in focus", "Your review or request"):
         assert page.get_by_label(label).count() >= 1
     shot(page, "01-start")

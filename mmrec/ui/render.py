@@ -30,7 +30,15 @@ MODALITY_LABELS = {
     "prior": "Ratings",
     "diversity": "Variety",
 }
-STATUS_LABELS = {"text": "Reviews", "image": "Photos", "clip_text": "Words→photos", "speech": "Voice"}
+STATUS_WORDS = {
+    "text": ("Text", "text", "basic word matching (no sentence model)"),
+    "image": ("Photos", "photos", "basic matching (no CLIP model)"),
+    "clip_text": ("Finding photos from words", None, "limited"),
+    "speech": ("Voice", "voice", "starts on first use"),
+    "cache": ("Saved results", None, "new ones are not saved"),
+}
+"""Modality -> (its name in the status line, its noun in "Ready: ... understood" or None to leave it out
+when working, what a degraded one still does), in plain words; model ids only go under "details"."""
 ITEM_IMAGE_ROUTE = "/media/item/"
 """Where the server serves a catalog item's photo by item id, so no card shows a server path."""
 
@@ -63,30 +71,39 @@ def format_price(price: float | None) -> str:
 
 
 def render_status(status: dict[str, Status], catalog: Catalog) -> str:
-    """Chips saying which encoder runs each modality; why one is degraded or unavailable, under "Why?"."""
-    chips, reasons = [], []
-    for name in sorted(status, key=lambda n: list(STATUS_LABELS).index(n) if n in STATUS_LABELS else 99):
+    """One plain-language line on what the page understands; model ids and reasons under "details"."""
+    order = sorted(status, key=lambda n: list(STATUS_WORDS).index(n) if n in STATUS_WORDS else 99)
+    ready, limits, models = [], [], []
+    for name in order:
         s = status[name]
+        label, noun, degraded = STATUS_WORDS.get(name, (name, name, "limited"))
         kind = "off" if not s.available else "warn" if s.degraded else "ok"
-        icon = {"ok": "●", "warn": "▲", "off": "✕"}[kind]
-        label = STATUS_LABELS.get(name, name)
-        state = {"ok": s.model, "warn": f"{s.model} · degraded", "off": "unavailable"}[kind]
-        chips.append(
-            f'<li class="mm-status-{kind}" data-modality="{esc(name)}" title="{esc(public(s.describe()))}">'
-            f'<span aria-hidden="true">{icon}</span> <b>{esc(label)}</b> <span class="mm-status-model">{esc(state)}</span></li>'
+        if kind == "ok" and noun:
+            ready.append(noun)
+        elif kind != "ok":
+            limits.append(
+                f'<span class="mm-status-{kind}">{esc(label)}: {esc("off" if kind == "off" else degraded)}</span>'
+            )
+        models.append(
+            f'<li class="mm-status-{kind}" data-modality="{esc(name)}"><b>{esc(label)}</b>: {esc(public(s.describe()))}</li>'
         )
-        if kind != "ok":
-            reasons.append(f"<li><b>{esc(label)}</b>: {esc(public(s.describe()))}</li>")
-    why = f'<details class="mm-why"><summary>Why?</summary><ul>{"".join(reasons)}</ul></details>' if reasons else ""
+    line = [f'<span class="mm-status-ok">Ready: {esc(_and(ready))} understood</span>'] if ready else []
     issues = ""
     if catalog.issues:
         listed = "".join(f"<li>{esc(public(issue))}</li>" for issue in catalog.issues)
         summary = f"{len(catalog.issues)} catalog records skipped or fixed"
         issues = f'<details class="mm-why mm-issues"><summary>{summary}</summary><ul>{listed}</ul></details>'
+
     return (
-        f'<div class="mm-status" aria-label="Model status"><ul class="mm-chips">{"".join(chips)}</ul>{why}'
-        f'<p class="mm-catalog">Catalog <b>{esc(catalog.name)}</b>: {len(catalog)} items</p>{issues}</div>'
+        f'<div class="mm-status" aria-label="Model status"><p class="mm-status-line">{" · ".join(line + limits)}</p>'
+        f'<details class="mm-why"><summary>details</summary><ul>{"".join(models)}</ul>'
+        f'<p class="mm-catalog">Catalog <b>{esc(catalog.name)}</b>: {len(catalog)} items</p></details>{issues}</div>'
     )
+
+
+def _and(words: Sequence[str]) -> str:
+    """``a, b and c``."""
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
 
 
 def render_cards(
