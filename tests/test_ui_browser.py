@@ -325,3 +325,15 @@ def test_narrow_phone_screen_has_no_horizontal_scroll(browser, app_url):
         p.screenshot(path=str(SHOTS / "10-phone-390-first-screen.png"))
     finally:
         context.close()
+
+
+def test_axe_finds_no_serious_or_critical_violation_on_the_main_page(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    send_review(page, "I want a warm jacket for running, not black")
+    wait_turn(page, 1)
+    violations = Axe().run(page).response["violations"]
+    serious = [
+        (v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
