@@ -14,6 +14,7 @@ from mmrec.ranking import RankedItem
 from mmrec.session import Turn
 from mmrec.ui.examples import PHOTO_EXAMPLES, example_photos, example_reviews
 from mmrec.ui.render import (
+    Pin,
     image_src,
     render_cards,
     render_history,
@@ -65,8 +66,24 @@ def test_cards_mark_focus_likes_and_movements(catalog):
         changes={"entered": ["a"], "rose": ["c"], "left": [], "fell": []},
     )
     assert 'mm-card mm-focused" data-item="c"' in page
-    assert 'aria-pressed="true"' in page and "mm-liked" in page
+    assert 'aria-pressed="true" aria-label="Review Blue Jacket">✓ Reviewing' in page and "mm-liked" in page
+    assert 'aria-label="Review Red Hoodie">✍️ Review this' in page
     assert "mm-new" in page and "mm-up" in page
+
+
+def test_a_pinned_card_keeps_its_slot_and_the_list_says_what_changed(catalog):
+    liked = render_cards(catalog, ranked("a", "c"), changes={"entered": ["a"]}, pin=Pin("a", 1, "like"), turn=2)
+    assert liked.index('data-item="c"') < liked.index('data-item="a"')
+    assert "👍 liked · now #1" in liked
+    assert 'data-announce="List updated: 1 new item; Red Hoodie stays in place until your next action."' in liked
+    gone = render_cards(catalog, ranked("c"), changes={"entered": [], "left": ["a"]}, pin=Pin("a", 0, "dislike"))
+    assert gone.index('data-item="a"') < gone.index('data-item="c"') and "👎 disliked · leaves your list" in gone
+    assert 'data-announce="List updated: 0 new items;' in gone
+    assert "data-announce" not in render_cards(catalog, ranked("a", "c"))
+
+
+def test_every_product_photo_is_named_in_its_alt_text(catalog):
+    assert 'alt="Red Hoodie"' in render_cards(catalog, ranked("a", "c"))
 
 
 def test_empty_list_explains_that_filters_exclude_everything(catalog):
