@@ -8,12 +8,13 @@ import pytest
 
 pytest.importorskip("gradio")
 
-from mmrec.catalog import Catalog, CatalogIssue, Item
+from mmrec.catalog import Catalog, CatalogIssue, Item, load_catalog
 from mmrec.encoders.base import Status
 from mmrec.ranking import RankedItem
 from mmrec.session import Turn
-from mmrec.ui.examples import example_reviews
+from mmrec.ui.examples import PHOTO_EXAMPLES, example_photos, example_reviews
 from mmrec.ui.render import (
+    Pin,
     image_src,
     render_cards,
     render_history,
@@ -65,8 +66,24 @@ def test_cards_mark_focus_likes_and_movements(catalog):
         changes={"entered": ["a"], "rose": ["c"], "left": [], "fell": []},
     )
     assert 'mm-card mm-focused" data-item="c"' in page
-    assert 'aria-pressed="true"' in page and "mm-liked" in page
+    assert 'aria-pressed="true" aria-label="Review Blue Jacket">✓ Reviewing' in page and "mm-liked" in page
+    assert 'aria-label="Review Red Hoodie">✍️ Review this' in page
     assert "mm-new" in page and "mm-up" in page
+
+
+def test_a_pinned_card_keeps_its_slot_and_the_list_says_what_changed(catalog):
+    liked = render_cards(catalog, ranked("a", "c"), changes={"entered": ["a"]}, pin=Pin("a", 1, "like"), turn=2)
+    assert liked.index('data-item="c"') < liked.index('data-item="a"')
+    assert "👍 liked · now #1" in liked
+    assert 'data-announce="List updated: 1 new item; Red Hoodie stays in place until your next action."' in liked
+    gone = render_cards(catalog, ranked("c"), changes={"entered": [], "left": ["a"]}, pin=Pin("a", 0, "dislike"))
+    assert gone.index('data-item="a"') < gone.index('data-item="c"') and "👎 disliked · leaves your list" in gone
+    assert 'data-announce="List updated: 0 new items;' in gone
+    assert "data-announce" not in render_cards(catalog, ranked("a", "c"))
+
+
+def test_every_product_photo_is_named_in_its_alt_text(catalog):
+    assert 'alt="Red Hoodie"' in render_cards(catalog, ranked("a", "c"))
 
 
 def test_empty_list_explains_that_filters_exclude_everything(catalog):
@@ -89,7 +106,7 @@ def test_status_and_errors_shown_to_a_client_carry_no_server_path(catalog):
     assert "/srv/private" not in render_understood(turn, catalog) + render_history([turn], catalog)
 
 
-def test_status_names_live_degraded_and_unavailable_encoders_with_reasons(catalog):
+def test_status_says_in_plain_words_what_works_with_model_names_only_under_details(catalog):
     html = render_status(
         {
             "text": Status(True, "all-MiniLM-L6-v2"),
@@ -98,9 +115,13 @@ def test_status_names_live_degraded_and_unavailable_encoders_with_reasons(catalo
         },
         catalog,
     )
-    assert "all-MiniLM-L6-v2" in html and "mm-status-ok" in html
-    assert "degraded: no CLIP weights" in html and "mm-status-warn" in html
-    assert "unavailable: no &lt;Whisper&gt; weights" in html and "mm-status-off" in html
+    line, details = html.split("<details", 1)
+    assert "Ready: text understood" in line and "Photos: basic matching (no CLIP model)" in line
+    assert "Voice: off" in line and "MiniLM" not in line and "Whisper" not in line
+    assert "<summary>details</summary>" in details and "all-MiniLM-L6-v2" in details
+    assert "degraded: no CLIP weights" in details and "unavailable: no &lt;Whisper&gt; weights" in details
+    everything = {m: Status(True, m) for m in ("text", "image", "clip_text", "speech")}
+    assert "Ready: text, photos and voice understood</span></p>" in render_status(everything, catalog)
 
 
 def test_status_lists_each_skipped_or_fixed_catalog_record_under_a_summary(catalog):
@@ -108,7 +129,7 @@ def test_status_lists_each_skipped_or_fixed_catalog_record_under_a_summary(catal
     html = render_status({}, Catalog(catalog.items, root=catalog.root, issues=issues))
     assert "<summary>2 catalog records skipped or fixed</summary>" in html
     assert "<li>line 3 (d): skipped: price &#x27;cheap&#x27; is not a number</li>" in html and "<script>" not in html
-    assert "summary" not in render_status({}, catalog)
+    assert "records skipped" not in render_status({}, catalog)
 
 
 def test_understood_shows_transcript_stars_sentiment_and_filters(catalog):
@@ -158,6 +179,15 @@ def test_example_reviews_use_the_catalogs_own_categories_and_colours(catalog):
     examples = example_reviews(catalog)
     assert any("jackets" in e for e in examples)
     assert any(c in " ".join(examples) for c in ("red", "black", "blue"))
+
+
+def test_example_photos_are_the_served_catalogs_own(demo_catalog_dir, luma_mini_dir):
+    luma = load_catalog(luma_mini_dir)
+    photos = example_photos(luma)
+    assert photos and all(ex.path.parent == luma_mini_dir / "images" for ex in photos)
+    assert {ex.label for ex in photos} <= {item.name for item in luma}
+    demo = example_photos(load_catalog(demo_catalog_dir))
+    assert demo and all(ex.path.parent == PHOTO_EXAMPLES for ex in demo)
 
 
 @pytest.mark.slow

@@ -70,7 +70,8 @@ def wait_message(p, box: str) -> str:
 
 
 def status_text(p, modality: str) -> str:
-    return p.locator(f'#mm-status li[data-modality="{modality}"]').inner_text()
+    """A modality's model and reason, as listed under the status line's "details" (open or not)."""
+    return p.locator(f'#mm-status li[data-modality="{modality}"]').text_content()
 
 
 def send_review(p, text: str) -> None:
@@ -136,6 +137,11 @@ def test_page_shows_ranked_cards_status_and_labelled_controls(page):
     assert first.locator("img").count() == 1
     assert first.locator(".mm-reason").inner_text().strip()
     assert "all-MiniLM-L6-v2" in status_text(page, "text") or "unavailable" in status_text(page, "text")
+    line = page.locator("#mm-status .mm-status-line").inner_text()
+    assert line.startswith("Ready:") and "MiniLM" not in line and "ViT" not in line
+    assert not page.locator("#mm-status li[data-modality]").first.is_visible()
+    page.locator("#mm-status summary", has_text="details").click()
+    assert page.locator('#mm-status li[data-modality="text"]').is_visible()
     for label in ("Item in focus", "Your review or request"):
         assert page.get_by_label(label).count() >= 1
     shot(page, "01-start")
@@ -170,7 +176,8 @@ def test_photo_more_like_this_reranks_towards_it(page, catalog_photo):
 def test_example_photo_and_clip_load_by_key_and_can_be_sent_twice(page):
     page.get_by_role("tab", name="Photo").click()
     first = page.locator("#mm-photo-examples .mm-example").first
-    assert first.locator("img").evaluate("i => i.complete && i.naturalWidth > 0")
+    thumbnail = first.locator("img").element_handle()  # lazy: it loads once its tab shows it
+    page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=thumbnail, timeout=10_000)
     assert "/media/example/" in first.locator("img").get_attribute("src")
     first.click()
     page.locator("#mm-photo img").first.wait_for(timeout=30_000)
@@ -192,7 +199,7 @@ def test_voice_clip_shows_transcript_rating_and_changes_the_list(page, spoken_cl
         page.get_by_role("tab", name="Voice").click()
         assert "unavailable" in page.locator(".mm-unavailable").inner_text()
         pytest.skip("voice input unavailable in this environment")
-    page.locator(".mm-card .mm-pick").first.click()  # a rating is about the item in focus
+    page.locator(".mm-card .mm-review-this").first.click()  # a rating is about the item in focus
     page.wait_for_selector(".mm-card.mm-focused")
     before = shown_ids(page)
     upload_voice(page, spoken_clip)
@@ -212,13 +219,13 @@ def test_like_and_dislike_from_cards_and_focus_buttons(page):
     disliked = [i for i in shown_ids(page) if i != ids[0]][0]
     page.locator(f'.mm-card[data-item="{disliked}"] button[data-action="dislike"]').click()
     wait_turn(page, 2)
-    assert disliked not in shown_ids(page)
-    target = shown_ids(page)[2]
-    page.locator(f'.mm-card[data-item="{target}"] .mm-pick').click()
+    assert "disliked" in page.locator(f'.mm-card[data-item="{disliked}"] .mm-pinned').inner_text()
+    target = [i for i in shown_ids(page) if i != disliked][2]
+    page.locator(f'.mm-card[data-item="{target}"] .mm-review-this').click()
     page.wait_for_selector(f'.mm-card.mm-focused[data-item="{target}"]')
     page.locator("#mm-dislike").click()
     wait_turn(page, 3)
-    assert target not in shown_ids(page)
+    assert target not in shown_ids(page) and disliked not in shown_ids(page)  # pinned for one list only
     history = page.locator("#mm-history").inner_text()
     assert "Liked" in history and "Disliked" in history
     shot(page, "05-like-dislike")
@@ -316,5 +323,108 @@ def test_narrow_phone_screen_has_no_horizontal_scroll(browser, app_url):
         assert box is not None and box["width"] <= 390
         p.screenshot(path=str(SHOTS / "10-phone-390.png"), full_page=True)
         p.screenshot(path=str(SHOTS / "10-phone-390-first-screen.png"))
+    finally:
+        context.close()
+
+
+def live_text(p) -> str:
+    return p.locator("#mm-list [aria-live=polite]").inner_text()
+
+
+def test_review_this_focuses_an_item_and_sending_its_review_clears_the_focus(page):
+    item = shown_ids(page)[1]
+    card = page.locator(f'.mm-card[data-item="{item}"]')
+    name = card.locator(".mm-name").inner_text()
+    button = page.get_by_role("button", name=f"Review {name}", exact=True)
+    assert button.inner_text().strip().endswith("Review this") and button.get_attribute("aria-pressed") == "false"
+    button.click()
+    page.wait_for_selector(f'.mm-card.mm-focused[data-item="{item}"]')
+    assert button.get_attribute("aria-pressed") == "true"
+    assert name in page.locator("#mm-focus-note").inner_text()
+    review = page.get_by_label("Your review or request")
+    assert review.evaluate("box => box === document.activeElement")  # straight to where the review is typed
+    review.fill("Love it, five stars")
+    page.locator("#mm-send-review").click()
+    wait_turn(page, 1)
+    assert page.locator(".mm-card.mm-focused").count() == 0
+    note = page.locator("#mm-focus-note").inner_text()
+    assert name in note and "No item in focus now" in note
+    assert "none" in page.locator("#mm-focus input").input_value()
+    assert f"About{name}" in page.locator("#mm-understood").inner_text().replace("\n", "").replace("\t", "")
+    new = page.locator("#mm-gallery .mm-new").count()
+    assert live_text(page) == f"List updated: {new} new item{'' if new == 1 else 's'}."
+    shot(page, "11-review-this")
+
+
+def test_ctrl_enter_sends_the_review_and_enter_adds_a_line(page):
+    review = page.get_by_label("Your review or request")
+    review.click()
+    review.type("warm jacket")
+    review.press("Enter")
+    review.type("not black")
+    assert review.input_value() == "warm jacket\nnot black"
+    review.press("Control+Enter")
+    wait_turn(page, 1)
+    assert review.input_value() == ""
+    assert "warm jacket" in page.locator("#mm-history").inner_text()
+    assert live_text(page).startswith("List updated: ")
+
+
+def test_a_liked_card_keeps_its_place_and_the_rest_reorders_around_it(page):
+    ids = shown_ids(page)
+    item = ids[3]
+    card = page.locator(f'.mm-card[data-item="{item}"]')
+    card.scroll_into_view_if_needed()
+    top = card.bounding_box()["y"]
+    card.locator('button[data-action="like"]').click()
+    wait_turn(page, 1)
+    after = shown_ids(page)
+    assert after.index(item) == 3 and after != ids
+    assert abs(card.bounding_box()["y"] - top) < 2
+    assert "liked · now #" in card.locator(".mm-pinned").inner_text()
+    assert "stays in place" in live_text(page) and live_text(page).startswith("List updated: ")
+    assert "Liked" in page.locator("#mm-history").inner_text()
+    shot(page, "12-pinned-like")
+
+
+def test_every_product_image_has_its_name_as_alt_text(page):
+    cards = page.locator("#mm-gallery .mm-card")
+    for n in range(cards.count()):
+        card = cards.nth(n)
+        assert card.locator("img").get_attribute("alt") == card.locator(".mm-name").inner_text()
+    page.get_by_role("tab", name="Photo").click()
+    examples = page.locator("#mm-photo-examples .mm-example")
+    assert examples.count() > 0
+    for n in range(examples.count()):
+        assert examples.nth(n).locator("img").get_attribute("alt") == examples.nth(n).inner_text().strip()
+
+
+def test_axe_finds_no_serious_or_critical_violation_on_the_main_page(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    send_review(page, "I want a warm jacket for running, not black")
+    wait_turn(page, 1)
+    violations = Axe().run(page).response["violations"]
+    serious = [
+        (v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+
+
+def test_on_a_phone_the_list_comes_into_view_after_the_first_review(browser, app_url):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
+    try:
+        p = context.new_page()
+        p.add_init_script(CSP_WATCH)
+        open_app(p, app_url)
+        in_view = "() => { const r = document.querySelector('.mm-card').getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight - 80; }"
+        assert not p.evaluate(in_view)
+        send_review(p, "comfortable hoodie, not black")
+        wait_turn(p, 1)
+        p.wait_for_function(in_view, timeout=5_000)
+        p.screenshot(path=str(SHOTS / "13-phone-after-review.png"))
+        assert p.evaluate("window.__cspViolations") == []
     finally:
         context.close()

@@ -2,13 +2,15 @@
 
 Each example is a catalog product shot changed the way a real photo differs from it (tilted and
 cropped, recoloured, on a busy background, darker and mirrored), so "More like this" has to find
-the product rather than the identical file. Deterministic; needs only Pillow.
+the product rather than the identical file. ``photos.jsonl`` names each photo's product, so the page
+offers a photo only with the catalog holding it. Deterministic; needs only Pillow.
 
     python assets/examples/make_photos.py
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -70,6 +72,8 @@ def main() -> int:
             return 1
         with Image.open(source) as im:
             change(im.convert("RGB")).save(OUT / name, quality=88)
+    manifest = "".join(json.dumps({"file": name, "item": stem}) + "\n" for stem, _, name in EXAMPLES)
+    (OUT / "photos.jsonl").write_text(manifest, encoding="utf-8")
     print(f"wrote {len(EXAMPLES)} photos to {OUT}")
     return 0
 

@@ -1,4 +1,4 @@
-"""Example reviews, photos and voice clips offered on the page.
+"""Example reviews, photos and voice clips offered on the page, reviews and photos from the served catalog.
 
 Example media are named to the client by a short key (``photo-1``, ``voice-2``), never by a server
 path: the page shows photo thumbnails from the server's example route, and choosing one loads it
@@ -48,32 +48,36 @@ def example_reviews(catalog: Catalog) -> list[str]:
 
 
 def example_photos(catalog: Catalog, count: int = 4) -> list[Example]:
-    """Example photos: ``assets/examples/photos`` if present, else photos of a few different catalog categories."""
-    found = sorted(p for p in PHOTO_EXAMPLES.glob("*") if p.suffix.lower() in PHOTO_SUFFIXES)
-    if found:
-        labelled = [(p, p.stem.replace("_", " ")) for p in found]
-    else:
-        picked: dict[str, tuple[Path, str]] = {}
-        for item in catalog:
-            if item.image is not None and item.category not in picked:
-                picked[item.category] = (item.image, item.name)
-        labelled = list(picked.values())
+    """Example photos of this catalog's products: the snapshots in ``assets/examples/photos`` of items it
+    holds (``photos.jsonl`` names each one's item), then product photos of categories not yet shown."""
+    labelled: list[tuple[Path, str]] = []
+    shown: set[str] = set()
+    for record in _jsonl(PHOTO_EXAMPLES / "photos.jsonl"):
+        path, item_id = PHOTO_EXAMPLES / record.get("file", ""), record.get("item", "")
+        if item_id in catalog and path.suffix.lower() in PHOTO_SUFFIXES and path.is_file():
+            labelled.append((path, path.stem.replace("_", " ")))
+            shown.add(catalog.get(item_id).category)
+    for item in catalog:
+        if item.image is not None and item.category not in shown:
+            labelled.append((item.image, item.name))
+            shown.add(item.category)
     return [Example(f"photo-{n}", label, path) for n, (path, label) in enumerate(labelled[:count], 1)]
 
 
 def example_voices() -> list[Example]:
     """Voice clips in ``assets/voice/examples``, labelled with what is said (from ``clips.jsonl``)."""
     clips = sorted(p for p in VOICE_EXAMPLES.glob("*") if p.suffix.lower() in AUDIO_SUFFIXES)
-    said: dict[str, str] = {}
-    spec = VOICE_EXAMPLES.parent / "clips.jsonl"
-    if spec.is_file():
-        for line in spec.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                said[Path(record.get("file", "")).stem] = record.get("text") or ""
+    said = {Path(r.get("file", "")).stem: r.get("text") or "" for r in _jsonl(VOICE_EXAMPLES.parent / "clips.jsonl")}
     return [
         Example(f"voice-{n}", f"“{said[p.stem]}”" if said.get(p.stem) else p.stem, p) for n, p in enumerate(clips, 1)
     ]
+
+
+def _jsonl(path: Path) -> list[dict]:
+    """The records of a JSON-lines file (none when it is absent)."""
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def render_examples(examples: list[Example], *, title: str, thumbnails: bool) -> str:
@@ -81,7 +85,7 @@ def render_examples(examples: list[Example], *, title: str, thumbnails: bool) ->
     buttons = []
     for ex in examples:
         picture = (
-            f'<img src="{EXAMPLE_ROUTE}{esc(ex.key)}" alt="" width="56" height="56" loading="lazy">'
+            f'<img src="{EXAMPLE_ROUTE}{esc(ex.key)}" alt="{esc(ex.label)}" width="56" height="56" loading="lazy">'
             if thumbnails
             else ""
         )

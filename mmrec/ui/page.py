@@ -29,6 +29,7 @@ from ..recommender_config import INPUT_TYPES, RecommenderConfig
 from ..session import Session
 from .examples import Example, example_photos, example_reviews, example_voices, render_examples
 from .render import (
+    Pin,
     focus_note,
     public,
     render_cards,
@@ -51,19 +52,60 @@ MAX_REVIEW_CHARS = 5000
 """The review box stops typing here (the server refuses longer texts anyway)."""
 
 CARD_JS = """
+let pinned = null;  // the card just liked or disliked, where it was on screen, and the turn that answers it
+let shownTurn = '0';
+const near = (selector) => element.parentElement.closest(`:has(${selector})`)?.querySelector(selector);
 element.addEventListener('click', (e) => {
   const b = e.target.closest('[data-action]');
-  if (b && element.contains(b)) trigger('click', {action: b.dataset.action, item: b.dataset.item, key: b.dataset.key});
-});
-let shownTurn = '0';
-watch('value', () => {
-  // On a phone the list sits below the inputs: after an action, bring its outcome into view if off screen.
-  const turn = element.querySelector('[data-turn]')?.dataset.turn || '0';
-  const target = document.getElementById('mm-understood') || element;
-  if (turn !== shownTurn && target.getBoundingClientRect().top > window.innerHeight * 0.8) {
-    target.scrollIntoView({behavior: 'smooth'});
+  if (!b || !element.contains(b)) return;
+  const card = b.closest('.mm-card');
+  const slot = [...element.querySelectorAll('.mm-card')].indexOf(card);
+  if (b.dataset.action === 'like' || b.dataset.action === 'dislike') {
+    pinned = {item: b.dataset.item, top: card.getBoundingClientRect().top, turn: String(Number(shownTurn) + 1)};
   }
+  trigger('click', {action: b.dataset.action, item: b.dataset.item, key: b.dataset.key, slot});
+  if (b.dataset.action === 'focus' && b.getAttribute('aria-pressed') !== 'true') {
+    // "Review this": the review box is where the user goes next (when the review tab is the open one).
+    const box = near('#mm-review textarea');
+    if (box && box.offsetParent !== null) box.focus();
+  }
+});
+const motion = () => matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth';
+watch('value', () => {
+  const list = element.querySelector('[data-turn]');
+  const turn = list?.dataset.turn || '0';
+  if (turn === shownTurn) return;
   shownTurn = turn;
+  const live = near('.mm-live');
+  if (live) live.textContent = list?.dataset.announce || '';
+  const card = pinned?.turn === turn && element.querySelector(`.mm-card[data-item="${CSS.escape(pinned.item)}"]:has(.mm-pinned)`);
+  if (card) {
+    // The card under the finger stays under it, whatever the cards above it became.
+    window.scrollBy(0, card.getBoundingClientRect().top - pinned.top);
+    pinned = null;
+    return;
+  }
+  pinned = null;
+  // On a phone the list sits below the inputs: after an action there, bring the new list into view;
+  // side by side, the list is in view and "What I understood" may be the part off screen.
+  const controls = near('#mm-controls');
+  const stacked = controls && element.getBoundingClientRect().top >= controls.getBoundingClientRect().bottom - 1;
+  const target = stacked ? element.closest('#mm-list') || element : near('#mm-understood') || element;
+  if (target.getBoundingClientRect().top > window.innerHeight * 0.8) {
+    target.scrollIntoView({behavior: motion(), block: 'start'});
+  }
+});
+"""
+REVIEW_JS = """
+// Ctrl+Enter (Cmd+Enter on a Mac) in the review box sends it; Enter alone adds a line. The panel is looked
+// up on the key press: it is not all on the page yet when this runs.
+document.addEventListener('keydown', (e) => {
+  if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey) || !e.target.closest('#mm-review')) return;
+  const panel = element.parentElement.closest(':has(#mm-send-review)');
+  if (panel?.contains(e.target)) {
+    e.preventDefault();
+    panel.querySelector('#mm-send-review').click();
+  }
 });
 """
 EXAMPLE_JS = """
@@ -111,7 +153,8 @@ class App:
 
     With ``open_visits=False`` (a study) a visit exists only once the study has started the participant's
     session: an action arriving without one is refused instead of starting an unlogged session. Inputs
-    outside ``inputs`` (session event types) are built invisible, so the page never renders them.
+    outside ``inputs`` (session event types) are built invisible, so the page never renders them. With
+    ``keep_in_place`` a card liked or disliked stays where it was in the next list (see :class:`Pin`).
     """
 
     def __init__(
@@ -124,10 +167,12 @@ class App:
         limits: WebLimits = WebLimits(),
         open_visits: bool = True,
         inputs: tuple[str, ...] = INPUT_TYPES,
+        keep_in_place: bool = True,
     ) -> None:
         self.engine = engine
         self.open_visits = open_visits
         self.inputs = inputs
+        self.keep_in_place = keep_in_place
         self.catalog = engine.catalog
         self.gate = gate
         self.top_k = top_k
@@ -168,8 +213,8 @@ class App:
         with gr.Row(equal_height=False):
             with gr.Column(scale=2, min_width=320, elem_id="mm-controls"):
                 self._controls()
-            with gr.Column(scale=3, min_width=320):
-                gr.HTML("<h2 class='mm-h2'>Recommended for you</h2>")
+            with gr.Column(scale=3, min_width=320, elem_id="mm-list"):
+                gr.HTML("<h2 class='mm-h2'>Recommended for you</h2><p class='mm-live' aria-live='polite'></p>")
                 self.gallery = gr.HTML(js_on_load=CARD_JS, elem_id="mm-gallery")
         with gr.Accordion("History: what each action changed", open=True, elem_id="mm-history-box"):
             self.history = gr.HTML(render_history([], self.catalog), elem_id="mm-history")
@@ -206,12 +251,13 @@ class App:
                 self.review = gr.Textbox(
                     label="Your review or request",
                     placeholder="e.g. I want a warm jacket for running, not black",
+                    info="Ctrl+Enter (⌘+Enter) sends",
                     lines=2,
                     max_length=MAX_REVIEW_CHARS,
                     elem_id="mm-review",
                 )
                 self.send_review = gr.Button("Send review", variant="primary", elem_id="mm-send-review")
-                self.review_msg = gr.HTML(elem_id="mm-review-msg")
+                self.review_msg = gr.HTML(js_on_load=REVIEW_JS, elem_id="mm-review-msg")
                 gr.Examples([[t] for t in example_reviews(self.catalog)], inputs=[self.review], label="Example reviews")
             with gr.Tab("🎙️ Voice", id="voice", elem_id="mm-tab-voice", visible="voice" in offered):
                 speech = self.status.get("speech")
@@ -299,7 +345,7 @@ class App:
 
     @one_at_a_time
     def on_review(self, visit: Visit, focus: str, text: str) -> dict:
-        out = self._submit(visit, focus, Review(text or "", focus or None), self.review_msg)
+        out = self._submit(visit, focus, Review(text or "", focus or None), self.review_msg, clears_focus=True)
         if not out[self.review_msg]:
             out[self.review] = ""
         return out
@@ -314,7 +360,7 @@ class App:
             return self._complain(
                 self.voice_msg, "Record a voice rating with the microphone or upload an audio clip first."
             )
-        return self._submit(visit, focus, Voice(clip.data, focus or None), self.voice_msg)
+        return self._submit(visit, focus, Voice(clip.data, focus or None), self.voice_msg, clears_focus=True)
 
     @one_at_a_time
     def on_photo_more(self, visit: Visit, focus: str, upload: Any) -> dict:
@@ -369,12 +415,17 @@ class App:
     def on_dislike(self, visit: Visit, focus: str) -> dict:
         return self._feedback(visit, focus, focus, like=False)
 
-    def _feedback(self, visit: Visit, focus: str, item: str, *, like: bool, toast: bool = False) -> dict:
+    def _feedback(
+        self, visit: Visit, focus: str, item: str, *, like: bool, toast: bool = False, pin: Pin | None = None
+    ) -> dict:
+        """A like or dislike; ``pin`` keeps the card it came from where it was."""
         if not item:
             return self._complain(
-                self.feedback_msg, "Pick an item first: click a card's photo or choose one under “Item in focus”."
+                self.feedback_msg,
+                "Pick an item first: choose “Review this” on a card or an item under “Item in focus”.",
             )
-        return self._submit(visit, focus, Like(item) if like else Dislike(item), self.feedback_msg, toast=toast)
+        event = Like(item) if like else Dislike(item)
+        return self._submit(visit, focus, event, self.feedback_msg, toast=toast, pin=pin)
 
     @one_at_a_time
     def on_reset(self, visit: Visit) -> dict:
@@ -389,7 +440,11 @@ class App:
         if item not in self.catalog:
             return {}
         if action in ("like", "dislike"):
-            return self._feedback(visit, focus, item, like=action == "like", toast=True)
+            slot = data.get("slot")
+            pin = Pin(item, slot if isinstance(slot, int) else len(visit.session.shown), action)
+            return self._feedback(
+                visit, focus, item, like=action == "like", toast=True, pin=pin if self.keep_in_place else None
+            )
         if action == "focus":
             return self.on_focus(visit, NO_FOCUS if item == focus else item)
         return {}
@@ -404,8 +459,22 @@ class App:
             self.gallery: self._cards(visit, focus),
         }
 
-    def _submit(self, visit: Visit, focus: str, event: Event, message: gr.HTML, *, toast: bool = False) -> dict:
-        """Send ``event``; an error goes to ``message`` beside its input (and a toast when that may be off screen)."""
+    def _submit(
+        self,
+        visit: Visit,
+        focus: str,
+        event: Event,
+        message: gr.HTML,
+        *,
+        toast: bool = False,
+        pin: Pin | None = None,
+        clears_focus: bool = False,
+    ) -> dict:
+        """Send ``event``; an error goes to ``message`` beside its input (and a toast when that may be off screen).
+
+        ``pin`` keeps a card in place in the new list; ``clears_focus``: once sent, a review or voice rating
+        about the item in focus ends that focus (the focus note says so).
+        """
         turn = visit.session.submit(event)
         out = {box: "" for box in self.messages}
         out.update(
@@ -422,7 +491,10 @@ class App:
             if toast:
                 gr.Warning(public(turn.error))
         else:
-            out[self.gallery] = self._cards(visit, focus, turn.changes)
+            if clears_focus and focus:
+                out.update({self.focus: NO_FOCUS, self.focus_note: focus_note(self.catalog, None, sent=focus)})
+                focus = NO_FOCUS
+            out[self.gallery] = self._cards(visit, focus, turn.changes, pin)
         return out
 
     def _complain(self, message: gr.HTML, text: str) -> dict:
@@ -430,7 +502,9 @@ class App:
         out[message] = render_message(text)
         return out
 
-    def _cards(self, visit: Visit, focus: str | None, changes: dict[str, list[str]] | None = None) -> str:
+    def _cards(
+        self, visit: Visit, focus: str | None, changes: dict[str, list[str]] | None = None, pin: Pin | None = None
+    ) -> str:
         config: RecommenderConfig = visit.session.config
         return render_cards(
             self.catalog,
@@ -438,6 +512,7 @@ class App:
             turn=visit.session.turn,
             focus=focus or None,
             changes=changes,
+            pin=pin,
             liked=visit.session.profile.liked,
             inline_images=self.inline_images,
             explain=config.explanations,

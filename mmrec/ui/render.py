@@ -11,6 +11,7 @@ import html
 import mimetypes
 import urllib.parse
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,15 @@ MODALITY_LABELS = {
     "prior": "Ratings",
     "diversity": "Variety",
 }
-STATUS_LABELS = {"text": "Reviews", "image": "Photos", "clip_text": "Words→photos", "speech": "Voice"}
+STATUS_WORDS = {
+    "text": ("Text", "text", "basic word matching (no sentence model)"),
+    "image": ("Photos", "photos", "basic matching (no CLIP model)"),
+    "clip_text": ("Finding photos from words", None, "limited"),
+    "speech": ("Voice", "voice", "starts on first use"),
+    "cache": ("Saved results", None, "new ones are not saved"),
+}
+"""Modality -> (its name in the status line, its noun in "Ready: ... understood" or None to leave it out
+when working, what a degraded one still does), in plain words; model ids only go under "details"."""
 ITEM_IMAGE_ROUTE = "/media/item/"
 """Where the server serves a catalog item's photo by item id, so no card shows a server path."""
 
@@ -63,30 +72,49 @@ def format_price(price: float | None) -> str:
 
 
 def render_status(status: dict[str, Status], catalog: Catalog) -> str:
-    """Chips saying which encoder runs each modality; why one is degraded or unavailable, under "Why?"."""
-    chips, reasons = [], []
-    for name in sorted(status, key=lambda n: list(STATUS_LABELS).index(n) if n in STATUS_LABELS else 99):
+    """One plain-language line on what the page understands; model ids and reasons under "details"."""
+    order = sorted(status, key=lambda n: list(STATUS_WORDS).index(n) if n in STATUS_WORDS else 99)
+    ready, limits, models = [], [], []
+    for name in order:
         s = status[name]
+        label, noun, degraded = STATUS_WORDS.get(name, (name, name, "limited"))
         kind = "off" if not s.available else "warn" if s.degraded else "ok"
-        icon = {"ok": "●", "warn": "▲", "off": "✕"}[kind]
-        label = STATUS_LABELS.get(name, name)
-        state = {"ok": s.model, "warn": f"{s.model} · degraded", "off": "unavailable"}[kind]
-        chips.append(
-            f'<li class="mm-status-{kind}" data-modality="{esc(name)}" title="{esc(public(s.describe()))}">'
-            f'<span aria-hidden="true">{icon}</span> <b>{esc(label)}</b> <span class="mm-status-model">{esc(state)}</span></li>'
+        if kind == "ok" and noun:
+            ready.append(noun)
+        elif kind != "ok":
+            limits.append(
+                f'<span class="mm-status-{kind}">{esc(label)}: {esc("off" if kind == "off" else degraded)}</span>'
+            )
+        models.append(
+            f'<li class="mm-status-{kind}" data-modality="{esc(name)}"><b>{esc(label)}</b>: {esc(public(s.describe()))}</li>'
         )
-        if kind != "ok":
-            reasons.append(f"<li><b>{esc(label)}</b>: {esc(public(s.describe()))}</li>")
-    why = f'<details class="mm-why"><summary>Why?</summary><ul>{"".join(reasons)}</ul></details>' if reasons else ""
+    line = [f'<span class="mm-status-ok">Ready: {esc(_and(ready))} understood</span>'] if ready else []
     issues = ""
     if catalog.issues:
         listed = "".join(f"<li>{esc(public(issue))}</li>" for issue in catalog.issues)
         summary = f"{len(catalog.issues)} catalog records skipped or fixed"
         issues = f'<details class="mm-why mm-issues"><summary>{summary}</summary><ul>{listed}</ul></details>'
+
     return (
-        f'<div class="mm-status" aria-label="Model status"><ul class="mm-chips">{"".join(chips)}</ul>{why}'
-        f'<p class="mm-catalog">Catalog <b>{esc(catalog.name)}</b>: {len(catalog)} items</p>{issues}</div>'
+        f'<div class="mm-status" aria-label="Model status"><p class="mm-status-line">{" · ".join(line + limits)}</p>'
+        f'<details class="mm-why"><summary>details</summary><ul>{"".join(models)}</ul>'
+        f'<p class="mm-catalog">Catalog <b>{esc(catalog.name)}</b>: {len(catalog)} items</p></details>{issues}</div>'
     )
+
+
+def _and(words: Sequence[str]) -> str:
+    """``a, b and c``."""
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
+
+@dataclass(frozen=True)
+class Pin:
+    """A card kept at the place it had on screen (``slot``, from 0) after a like or dislike on it."""
+
+    item: str
+    slot: int
+    action: str
+    """'like' or 'dislike'."""
 
 
 def render_cards(
@@ -96,6 +124,7 @@ def render_cards(
     turn: int = 0,
     focus: str | None = None,
     changes: dict[str, list[str]] | None = None,
+    pin: Pin | None = None,
     liked: set[str] | frozenset[str] = frozenset(),
     inline_images: bool = False,
     explain: bool = True,
@@ -103,11 +132,15 @@ def render_cards(
 ) -> str:
     """The ranked list as product cards: photo, name, price, score, contribution bars, reason, actions.
 
-    ``explain=False`` leaves out the bars and reasons, ``feedback=False`` the like and dislike buttons.
+    ``changes`` (a turn's) mark new and moved cards and become the list's announcement
+    (``data-announce``); ``pin`` keeps the card just liked or disliked where it was, marked, the others
+    in their new order. ``explain=False`` leaves out the bars and reasons, ``feedback=False`` the like
+    and dislike buttons.
     """
+    announce = "" if changes is None else f' data-announce="{esc(_list_update(catalog, changes, pin, ranked))}"'
     if not ranked:
         return (
-            f'<div class="mm-empty" data-turn="{turn}" role="status">No item matches every filter you set. '
+            f'<div class="mm-empty" data-turn="{turn}"{announce}>No item matches every filter you set. '
             "Loosen a filter with a new review (for example “any colour is fine”) or start over.</div>"
         )
     changes = changes or {}
@@ -115,28 +148,52 @@ def render_cards(
     badges.update({i: ("mm-up", "▲ up") for i in changes.get("rose", [])})
     badges.update({i: ("mm-down", "▼ down") for i in changes.get("fell", [])})
     scale = max((abs(c) for r in ranked for c in r.contributions.values()), default=0.0) or 1.0
+    rows: list[tuple[int | None, str, RankedItem | None]] = [(n, r.id, r) for n, r in enumerate(ranked, 1)]
+    if pin is not None and pin.item in catalog:
+        kept = next((row for row in rows if row[1] == pin.item), (None, pin.item, None))
+        rows = [row for row in rows if row[1] != pin.item]
+        rows.insert(min(max(pin.slot, 0), len(rows)), kept)
     cards = [
         _card(
             n,
-            catalog.get(r.id),
+            catalog.get(item_id),
             r,
-            focused=r.id == focus,
-            badge=badges.get(r.id),
-            liked=r.id in liked,
+            focused=item_id == focus,
+            badge=_pin_badge(pin, n) if pin is not None and pin.item == item_id else badges.get(item_id),
+            liked=item_id in liked,
             scale=scale,
             inline=inline_images,
             explain=explain,
             feedback=feedback,
         )
-        for n, r in enumerate(ranked, 1)
+        for n, item_id, r in rows
     ]
-    return f'<ol class="mm-grid" data-turn="{turn}" aria-label="Recommended items, best first">{"".join(cards)}</ol>'
+    return (
+        f'<ol class="mm-grid" data-turn="{turn}"{announce} aria-label="Recommended items, best first">'
+        f"{''.join(cards)}</ol>"
+    )
+
+
+def _list_update(catalog: Catalog, changes: dict[str, list[str]], pin: Pin | None, ranked: Sequence[RankedItem]) -> str:
+    """What a re-rank did, in a sentence for the page's live region ("List updated: 2 new items")."""
+    entered = len(changes.get("entered") or [])
+    text = f"List updated: {entered} new item{'' if entered == 1 else 's'}"
+    if not ranked:
+        return text + "; no item matches every filter."
+    if pin is not None:
+        text += f"; {_name(catalog, pin.item)} stays in place until your next action"
+    return text + "."
+
+
+def _pin_badge(pin: Pin, rank: int | None) -> tuple[str, str]:
+    done = "👍 liked" if pin.action == "like" else "👎 disliked"
+    return "mm-pinned", f"{done} · now #{rank}" if rank is not None else f"{done} · leaves your list"
 
 
 def _card(
-    rank: int,
+    rank: int | None,
     item: Item,
-    r: RankedItem,
+    r: RankedItem | None,
     *,
     focused: bool,
     badge: tuple[str, str] | None,
@@ -146,33 +203,37 @@ def _card(
     explain: bool,
     feedback: bool,
 ) -> str:
+    """One card; ``r`` None for a pinned card that left the list (no rank, score or reason)."""
     name, item_id = esc(item.name), esc(item.id)
     src = image_src(item, inline=inline)
     picture = (
-        f'<img src="{esc(src)}" alt="" loading="lazy" width="96" height="96">'
+        f'<img src="{esc(src)}" alt="{name}" loading="lazy" width="96" height="96">'
         if src
         else f'<span class="mm-noimg" aria-hidden="true">{esc(item.name[:1].upper())}</span>'
     )
-    tags = [f'<span class="mm-badge {badge[0]}">{badge[1]}</span>'] if badge else []
+    tags = [f'<span class="mm-badge {badge[0]}">{esc(badge[1])}</span>'] if badge else []
     if liked:
         tags.append('<span class="mm-badge mm-liked">liked</span>')
     meta = " · ".join(esc(p) for p in (format_price(item.price), item.leaf_category, item.color) if p)
-    why = f'{_bars(r.contributions, scale)}<p class="mm-reason">{esc(r.reason)}</p>' if explain else ""
-    actions = (
-        f'<div class="mm-actions">'
+    score = f'<span class="mm-score" title="fused score">score {r.score:+.3f}</span>' if r is not None else ""
+    why = f'{_bars(r.contributions, scale)}<p class="mm-reason">{esc(r.reason)}</p>' if explain and r else ""
+    review = (
+        f'<button class="mm-review-this" data-action="focus" data-item="{item_id}" aria-pressed="{str(focused).lower()}" '
+        f'aria-label="Review {name}">{"✓ Reviewing" if focused else "✍️ Review this"}</button>'
+    )
+    feedback_buttons = (
         f'<button data-action="like" data-item="{item_id}" aria-label="Like {name}">👍 Like</button>'
         f'<button data-action="dislike" data-item="{item_id}" aria-label="Dislike {name}">👎 Dislike</button>'
-        f"</div>"
         if feedback
         else ""
     )
+    shown_rank = f'<span class="mm-rank">{rank}</span>' if rank is not None else ""
     return (
         f'<li class="mm-card{" mm-focused" if focused else ""}" data-item="{item_id}">'
-        f'<button class="mm-pick" data-action="focus" data-item="{item_id}" aria-pressed="{str(focused).lower()}" '
-        f'aria-label="Put {name} in focus"><span class="mm-rank">{rank}</span>{picture}</button>'
+        f'<div class="mm-pic">{shown_rank}{picture}</div>'
         f'<div class="mm-body"><div class="mm-title"><span class="mm-name">{name}</span>{"".join(tags)}</div>'
-        f'<div class="mm-meta">{meta}<span class="mm-score" title="fused score">score {r.score:+.3f}</span></div>'
-        f"{why}{actions}</div></li>"
+        f'<div class="mm-meta">{meta}{score}</div>'
+        f'{why}<div class="mm-actions">{review}{feedback_buttons}</div></div></li>'
     )
 
 
@@ -324,12 +385,24 @@ def render_message(text: str | None) -> str:
     return f'<div class="mm-error" role="alert">⚠️ {esc(public(text))}</div>' if text else ""
 
 
-def focus_note(catalog: Catalog, focus: str | None) -> str:
-    if not focus:
-        return '<p class="mm-focus-note">No item in focus: reviews and voice ratings describe what you want in general.</p>'
-    item = catalog.get(focus)
-    price = f" ({format_price(item.price)})" if item.price else ""
-    return f'<p class="mm-focus-note">Reviews and voice ratings you send now are about <b>{esc(item.name)}</b>{esc(price)}.</p>'
+def focus_note(catalog: Catalog, focus: str | None, *, sent: str | None = None) -> str:
+    """Which item reviews and voice ratings are about; ``sent``: the item one was just sent about (focus cleared)."""
+    if focus:
+        item = catalog.get(focus)
+        price = f" ({format_price(item.price)})" if item.price else ""
+        return (
+            f'<p class="mm-focus-note mm-focus-on">Reviews and voice ratings you send now are about '
+            f"<b>{esc(item.name)}</b>{esc(price)}. Choose “✓ Reviewing” on its card to stop.</p>"
+        )
+    if sent:
+        return (
+            f'<p class="mm-focus-note">Sent, about <b>{esc(_name(catalog, sent))}</b>. No item in focus now: '
+            "what you send next is general. Choose “Review this” on a card to review another.</p>"
+        )
+    return (
+        '<p class="mm-focus-note">No item in focus: reviews and voice ratings describe what you want in general. '
+        "Choose “Review this” on a card to review that item.</p>"
+    )
 
 
 def unavailable_note(status: Status | None, what: str) -> str:

@@ -263,7 +263,15 @@ def build_study_app(
 ) -> tuple[gr.Blocks, App]:
     """The study's page for ``run``, queued like the recommender page, and the :class:`App` of its first condition."""
     apps = {
-        name: new_app(engine, open_visits=False, inline_images=inline_images, limits=limits, inputs=config.inputs)
+        # keep_in_place=False: a participant sees each list exactly as ranked, the order its log records.
+        name: new_app(
+            engine,
+            open_visits=False,
+            inline_images=inline_images,
+            limits=limits,
+            inputs=config.inputs,
+            keep_in_place=False,
+        )
         for name, config in run.configs.items()
     }
     return queued(StudyPage(apps, run).build()), next(iter(apps.values()))
