@@ -314,12 +314,7 @@ class App:
         ]
         listen = {"outputs": outputs, "show_progress": "minimal"}
         cheap, model, speech = ({**listen, **queue(name)} for name in (CHEAP, MODEL, SPEECH))
-        review = gr.on(
-            [self.send_review.click, self.review.submit],
-            self.on_review,
-            [self.state, self.focus, self.review],
-            **model,
-        )
+        review = self.send_review.click(self.on_review, [self.state, self.focus, self.review], **model)
         # Media reach mmrec as the client named them (preprocess=False): the gate checks every path, and
         # mmrec's decoders explain an unreadable file.
         self.actions = [

@@ -57,10 +57,12 @@ _LANGUAGES = [
 ]
 
 
-def unreadable_reason(text: str) -> str | None:
+def unreadable_reason(text: str, known: frozenset[str] = frozenset()) -> str | None:
     """Why ``text`` cannot be read ("it looks like German", "it does not read as words"), or None when it can.
 
-    Catalog terms in another language's sentence ("een warme trui voor de winter") do not make it English."""
+    ``known`` are lower-case words that count as English whatever the word list says (the catalog's terms
+    found in the text: "comfy hoodie"); they do not make another language's sentence English
+    ("een warme trui voor de winter")."""
     words = [w.lower() for w in _WORD.findall(text)]
     if not words or not any(len(w) >= 3 for w in words):
         return None
@@ -69,11 +71,12 @@ def unreadable_reason(text: str) -> str | None:
         language = _language_of(text)
         return f"it looks like {language}" if language else "it is not written in English"
     english = _english_words()
-    share = sum(1 for w in latin if _is_english(w, english)) / len(words)
+    share = sum(1 for w in latin if w in known or _is_english(w, english)) / len(words)
     if share >= CLEARLY_ENGLISH:
         return None
     repeated = len(latin) > 1 and len(set(latin)) == 1  # "wxyz wxyz": one unknown word over and over
-    if repeated or sum(1 for w in latin if _keyboard_noise(w)) * 2 >= len(latin):
+    noise = sum(1 for w in latin if w not in known and not _is_english(w, english) and _keyboard_noise(w))
+    if repeated or noise * 2 > len(latin):  # "hoodie pls" is not noise
         return "it does not read as words"
     if len(words) == 1:
         return None  # one word ("meh") is too short to tell a language by

@@ -234,7 +234,7 @@ def understand(
     ]  # "lighter colour" is no weight
     rating = extract_rating(cleaned)
     if rating is None:  # a stated rating is acted on in any language; words must be English
-        reason = unreadable_reason(cleaned)
+        reason = unreadable_reason(cleaned, frozenset(t.text for m in matches for t in tokens[m.first : m.last]))
         if reason:
             raise NotUnderstoodError(
                 f"I didn't understand that: {reason}, and reviews are read in English only. "
