@@ -14,8 +14,9 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from bad_inputs import click, white_noise
 
-from mmrec.audio import MAX_SECONDS, SAMPLE_RATE, is_silent, load_audio, write_wav
+from mmrec.audio import MAX_SECONDS, SAMPLE_RATE, is_silent, load_audio, voiced_seconds, write_wav
 from mmrec.errors import AudioInputError
 
 
@@ -247,6 +248,16 @@ def test_silence_and_quiet_hiss_are_silent_but_speech_level_is_not():
     short_click = np.zeros(SAMPLE_RATE, np.float32)
     short_click[8000:8480] = 0.3  # one loud 30 ms frame is enough
     assert not is_silent(short_click)
+
+
+def test_voiced_seconds_count_sound_that_stands_out_not_steady_noise():
+    assert voiced_seconds(np.zeros(2 * SAMPLE_RATE, np.float32)) == 0.0
+    assert voiced_seconds(white_noise()) == 0.0
+    assert voiced_seconds(tone(2.0, SAMPLE_RATE)) == 0.0  # a steady hum
+    assert 0.18 <= voiced_seconds(click(0.2)) <= 0.24
+    burst = np.concatenate([np.zeros(SAMPLE_RATE // 2), tone(1.0, SAMPLE_RATE, amplitude=0.05), np.zeros(SAMPLE_RATE)])
+    assert 0.95 <= voiced_seconds(burst.astype(np.float32)) <= 1.05
+    assert voiced_seconds(np.zeros(0, np.float32)) == 0.0
 
 
 def test_committed_example_clips_decode():
