@@ -8,7 +8,6 @@ or not the path exists, so replies never tell a stranger which files exist on th
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 from collections import OrderedDict
@@ -43,7 +42,9 @@ class MediaGate:
         self.consume = tuple(consumed)
         """Folders whose files are deleted once read: uploads are used once, then removed."""
         self._kept: OrderedDict[Path, bytes] = OrderedDict()
-        self._kept_lock = threading.Lock()
+        self._lock = threading.Lock()
+        """Held from looking up kept bytes to deleting the file: a concurrent reader of the same upload finds
+        either the file or its kept bytes, never neither."""
 
     def resolve(self, path: str | os.PathLike[str]) -> Path:
         """The real path of ``path`` if it is a regular file inside an allowed folder; else MediaAccessError."""
@@ -61,45 +62,44 @@ class MediaGate:
     def read(self, path: str | os.PathLike[str], *, max_bytes: int) -> Media:
         """The bytes of an allowed file of at most ``max_bytes``; an upload is deleted once read (and kept
         in memory a while, see :data:`KEPT_UPLOAD_BYTES`). Safe from many threads."""
-        kept = self._kept_upload(path)
-        if kept is not None and len(kept) <= max_bytes:
-            self._discard(_real(path))  # the same bytes uploaded again (same name): that copy goes too
-            return Media(Path(str(path)).name, kept)
-        real = self.resolve(path)
-        size = real.stat().st_size
-        if size > max_bytes:
-            self._discard(real)
-            raise MediaAccessError(f"the file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:g} MB")
-        data = real.read_bytes()
-        if self._discard(real):
-            self._keep(real, data)
-        return Media(Path(str(path)).name, data)
+        with self._lock:
+            kept = self._kept_upload(path)
+            if kept is not None and len(kept) <= max_bytes:
+                self._discard(_real(path))  # the same bytes uploaded again (same name): that copy goes too
+                return Media(Path(str(path)).name, kept)
+            real = self.resolve(path)
+            size = real.stat().st_size
+            if size > max_bytes:
+                self._discard(real)
+                raise MediaAccessError(f"the file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:g} MB")
+            data = real.read_bytes()
+            if self._is_upload(real):
+                self._keep(real, data)
+                self._discard(real)
+            return Media(Path(str(path)).name, data)
 
     def _kept_upload(self, path: str | os.PathLike[str]) -> bytes | None:
         if not isinstance(path, (str, os.PathLike)) or "\x00" in str(path):
             return None
-        with self._kept_lock:
-            data = self._kept.get(_real(path))
-            if data is not None:
-                self._kept.move_to_end(_real(path))
-            return data
+        data = self._kept.get(_real(path))
+        if data is not None:
+            self._kept.move_to_end(_real(path))
+        return data
 
     def _keep(self, real: Path, data: bytes) -> None:
-        with self._kept_lock:
-            self._kept[real] = data
-            while self._kept and sum(map(len, self._kept.values())) > KEPT_UPLOAD_BYTES:
-                self._kept.popitem(last=False)
+        self._kept[real] = data
+        while self._kept and sum(map(len, self._kept.values())) > KEPT_UPLOAD_BYTES:
+            self._kept.popitem(last=False)
 
-    def _discard(self, real: Path) -> bool:
-        """Delete ``real`` if it is an upload; whether it was one."""
-        folder = next((f for f in self.consume if real.is_relative_to(f)), None)
-        if folder is None:
-            return False
-        real.unlink(missing_ok=True)
-        if real.parent != folder:  # the framework keeps each upload in a folder of its own
-            with contextlib.suppress(OSError):
-                real.parent.rmdir()
-        return True
+    def _is_upload(self, real: Path) -> bool:
+        return any(real.is_relative_to(f) for f in self.consume)
+
+    def _discard(self, real: Path) -> None:
+        """Delete ``real`` if it is an upload. Its folder (named by the content's hash) stays: the framework
+        may be storing the same bytes into it for another visitor right now, and fails (HTTP 500) if the
+        folder vanishes between its ``mkdir`` and its ``rename``."""
+        if self._is_upload(real):
+            real.unlink(missing_ok=True)
 
 
 def _real(path: str | os.PathLike[str]) -> Path:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import struct
 import subprocess
 import sys
 import tracemalloc
@@ -14,8 +13,9 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from bad_inputs import click, two_hour_matroska, two_hour_wav, white_noise
 
-from mmrec.audio import MAX_SECONDS, SAMPLE_RATE, is_silent, load_audio, write_wav
+from mmrec.audio import MAX_SECONDS, SAMPLE_RATE, is_silent, load_audio, voiced_seconds, write_wav
 from mmrec.errors import AudioInputError
 
 
@@ -128,27 +128,6 @@ def test_overlong_clip_states_its_length_and_the_limit(tmp_path):
     assert load_audio(path, max_seconds=60).size == 42 * SAMPLE_RATE
 
 
-def two_hour_matroska(path: Path, *, declared_seconds: float | None = None) -> Path:
-    """Two hours of a 1 kHz 16-bit PCM tone in Matroska (14 MB, built in a fraction of a second).
-
-    With ``declared_seconds`` the header's Duration is overwritten to lie: the data stays two hours long.
-    """
-    rate = 1000
-    second = (tone(1.0, rate) * 32767).astype(np.int16).reshape(1, -1)
-    with av.open(str(path), "w", format="matroska") as out:
-        stream = out.add_stream("pcm_s16le", rate=rate, layout="mono")
-        for i in range(7200):
-            frame = av.AudioFrame.from_ndarray(second, format="s16", layout="mono")
-            frame.sample_rate, frame.pts = rate, i * rate
-            for packet in stream.encode(frame):
-                out.mux(packet)
-    if declared_seconds is not None:
-        data = path.read_bytes()
-        at = data.index(b"\x44\x89\x88") + 3  # the Duration element: an 8-byte float in milliseconds
-        path.write_bytes(data[:at] + struct.pack(">d", declared_seconds * 1000) + data[at + 8 :])
-    return path
-
-
 def _refusal_cost(path: Path) -> dict:
     """Seconds and peak-RSS growth (MB) of ``load_audio(path)`` in a fresh process, and its error."""
     script = f"""
@@ -171,11 +150,6 @@ print(json.dumps({{"seconds": seconds, "rss_growth_mb": growth, "error": error}}
     return json.loads(done.stdout)
 
 
-def two_hour_wav(path: Path) -> Path:
-    """Two hours of 1 kHz 16-bit silence as WAV (14 MB)."""
-    return write_wav(path, np.zeros(7200 * 1000, np.float32), 1000)
-
-
 @pytest.mark.parametrize(
     "build, message",
     [
@@ -186,14 +160,17 @@ def two_hour_wav(path: Path) -> Path:
     ids=["wav", "matroska", "matroska-header-says-1-s"],
 )
 def test_two_hour_file_is_refused_at_once_with_flat_memory(tmp_path, build, message):
-    cost = _refusal_cost(build(tmp_path / "long"))
+    path = tmp_path / "long"
+    path.write_bytes(build())
+    cost = _refusal_cost(path)
     assert re.fullmatch(f"{message}; the limit is 30 s", cost["error"] or ""), cost
     assert cost["seconds"] <= 0.5, cost
     assert cost["rss_growth_mb"] < 50, cost  # 30 s at 16 kHz is 2 MB; decoding all of it took > 400 MB
 
 
 def test_decoding_stops_at_a_configured_limit_when_the_header_lies(tmp_path):
-    path = two_hour_matroska(tmp_path / "long.mkv", declared_seconds=1.0)
+    path = tmp_path / "long.mkv"
+    path.write_bytes(two_hour_matroska(declared_seconds=1.0))
     with pytest.raises(AudioInputError, match=r"clip is over 10 s; the limit is 10 s"):
         load_audio(path, max_seconds=10)
 
@@ -247,6 +224,16 @@ def test_silence_and_quiet_hiss_are_silent_but_speech_level_is_not():
     short_click = np.zeros(SAMPLE_RATE, np.float32)
     short_click[8000:8480] = 0.3  # one loud 30 ms frame is enough
     assert not is_silent(short_click)
+
+
+def test_voiced_seconds_count_sound_that_stands_out_not_steady_noise():
+    assert voiced_seconds(np.zeros(2 * SAMPLE_RATE, np.float32)) == 0.0
+    assert voiced_seconds(white_noise()) == 0.0
+    assert voiced_seconds(tone(2.0, SAMPLE_RATE)) == 0.0  # a steady hum
+    assert 0.18 <= voiced_seconds(click(0.2)) <= 0.24
+    burst = np.concatenate([np.zeros(SAMPLE_RATE // 2), tone(1.0, SAMPLE_RATE, amplitude=0.05), np.zeros(SAMPLE_RATE)])
+    assert 0.95 <= voiced_seconds(burst.astype(np.float32)) <= 1.05
+    assert voiced_seconds(np.zeros(0, np.float32)) == 0.0
 
 
 def test_committed_example_clips_decode():

@@ -6,9 +6,11 @@ in seconds; ``test_load_benchmark_short`` runs the real app (``--slow``).
 
 from __future__ import annotations
 
+import io
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -20,6 +22,7 @@ pytest.importorskip("gradio_client")
 
 from mmrec.catalog import Catalog, Item
 from mmrec.encoders.text import HashingTextEncoder
+from mmrec.encoders.visual import VisualFeatureEncoder
 from mmrec.engine import Engine, Modality
 from mmrec.index import EmbeddingIndex
 from mmrec.item_store import ItemStore
@@ -42,6 +45,20 @@ class SlowWhenAsked(HashingTextEncoder):
         return super().encode(inputs)
 
 
+RGB = {"red": (200, 30, 30), "blue": (30, 50, 200), "black": (20, 20, 20), "green": (30, 160, 60)}
+
+
+def photo(rgb: tuple[int, int, int]) -> bytes:
+    """A 64 px PNG product shot: a block of ``rgb`` on white."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (64, 64), (245, 245, 245))
+    ImageDraw.Draw(image).rectangle((16, 12, 48, 56), fill=rgb)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
 @pytest.fixture
 def engine() -> Engine:
     colors = ("red", "blue", "black", "green")
@@ -53,8 +70,14 @@ def engine() -> Engine:
     catalog = Catalog(items, name="concurrency")
     encoder = SlowWhenAsked()
     vectors = encoder.encode([item.text() for item in catalog])
+    photos = VisualFeatureEncoder()
+    photo_vectors = photos.encode([photo(RGB[item.color]) for item in catalog])
+    modalities = {
+        "text": Modality("text", EmbeddingIndex(vectors, model=encoder.name), encoder),
+        "image": Modality("image", EmbeddingIndex(photo_vectors, model=photos.name), photos),
+    }
     with pytest.warns(UserWarning, match="lexicon"):
-        engine = Engine(catalog, {"text": Modality("text", EmbeddingIndex(vectors, model=encoder.name), encoder)})
+        engine = Engine(catalog, modalities)
         engine.sentiment.load()
     return engine
 
@@ -127,6 +150,53 @@ def test_visitors_hammering_the_shared_caches_each_get_their_own_answers(engine,
     with ThreadPoolExecutor(8) as pool:
         for done in [pool.submit(visitor, n) for n in range(8)]:
             done.result()
+
+
+def test_visitors_sending_the_same_photo_at_once_are_all_served(url, tmp_path):
+    # The framework stores an upload under its content's hash: visitors sending the same photo share one
+    # folder and path, so one visitor's photo is read (and deleted) while others store the same bytes there.
+    import httpx
+    from gradio_client import Client, handle_file
+
+    shared = tmp_path / "shared.png"
+    shared.write_bytes(photo(RGB["red"]))
+    statuses: Counter[str] = Counter()
+    answers: list[str] = []
+    stop = threading.Event()
+
+    def uploader() -> None:
+        with httpx.Client(timeout=60) as client:
+            while not stop.is_set():
+                try:
+                    r = client.post(f"{url}gradio_api/upload", files={"files": (shared.name, shared.read_bytes())})
+                    statuses[str(r.status_code)] += 1
+                except httpx.HTTPError as e:
+                    statuses[type(e).__name__] += 1
+
+    def visitor(n: int) -> None:
+        client = Client(url, verbose=False, download_files=False)
+        try:
+            for _ in range(12):
+                client.reset_session()
+                try:
+                    out = client.predict("", handle_file(str(shared)), api_name="/on_photo_more")
+                    answers.append("".join(m for m in out[6:10] if m) or out[2])
+                except Exception as e:  # a failed upload or call is what this test looks for
+                    answers.append(f"{type(e).__name__}: {e}")
+        finally:
+            client.close()
+
+    uploaders = [threading.Thread(target=uploader) for _ in range(4)]
+    for t in uploaders:
+        t.start()
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(visitor, range(4)))
+    stop.set()
+    for t in uploaders:
+        t.join()
+    assert set(statuses) == {"200"}, statuses
+    failed = [a for a in answers if "📷 Photo: more like this" not in a]
+    assert len(answers) == 48 and not failed, failed[:3]
 
 
 @pytest.mark.slow

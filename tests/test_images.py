@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from bad_inputs import IMAGES
 from PIL import Image
 
 from mmrec.errors import ImageInputError
@@ -96,7 +97,7 @@ def test_file_over_byte_limit_is_refused_with_sizes(tmp_path: Path) -> None:
 
 
 def test_decompression_bomb_is_refused_before_decoding() -> None:
-    data = _encoded(Image.new("1", (9000, 9000)), "PNG")  # tiny file, 81 megapixels
+    data = next(c for c in IMAGES if c.name == "decompression bomb").make()  # tiny file, 81 megapixels
     assert len(data) < 100_000
     with pytest.raises(ImageInputError, match=r"9000×9000 = 81\.0 megapixels; the limit is 50 megapixels"):
         load_image(data)
@@ -108,8 +109,9 @@ def test_non_image_missing_and_truncated_inputs_have_clear_errors(tmp_path: Path
         load_image(tmp_path / "notes.txt")
     with pytest.raises(ImageInputError, match="does not exist"):
         load_image(tmp_path / "absent.jpg")
-    with pytest.raises(ImageInputError, match="corrupt or truncated"):
-        load_image(_encoded(_two_tone(200, 200), "PNG")[:300])
+    for broken in ("truncated PNG", "corrupt PNG"):
+        with pytest.raises(ImageInputError, match="corrupt or truncated"):
+            load_image(next(c for c in IMAGES if c.name == broken).make())
     with pytest.raises(ImageInputError, match="empty"):
         load_image(b"")
     with pytest.raises(ImageInputError, match="expected H×W"):

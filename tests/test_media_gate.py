@@ -68,7 +68,7 @@ def test_an_upload_is_deleted_once_read_and_a_catalog_photo_never(layout):
     g = gate(layout)
     upload = layout["uploads"] / "abc" / "photo.jpg"
     media = g.read(upload, max_bytes=100)
-    assert media.name == "photo.jpg" and not upload.exists() and not upload.parent.exists()
+    assert media.name == "photo.jpg" and not upload.exists()
     assert layout["uploads"].is_dir()
     g.read(layout["catalog"] / "item.jpg", max_bytes=100)
     assert (layout["catalog"] / "item.jpg").exists()
@@ -107,7 +107,23 @@ def test_the_same_bytes_uploaded_again_are_deleted_once_read_though_served_from_
     upload.write_bytes(b"same bytes")
     gate = MediaGate([uploads], consume=[uploads])
     assert gate.read(upload, max_bytes=100).data == b"same bytes" and not upload.exists()
-    upload.parent.mkdir(parents=True)
+    upload.parent.mkdir(parents=True, exist_ok=True)
     upload.write_bytes(b"same bytes")  # another visitor sends the same file: the framework gives it the same name
     assert gate.read(upload, max_bytes=100).data == b"same bytes"
     assert not upload.exists()
+
+
+def test_an_identical_upload_being_stored_while_the_first_is_read_lands_and_is_served(tmp_path):
+    # The framework stores an upload in two steps: mkdir(<content hash>, exist_ok=True), then rename its temporary
+    # file in. A visitor's read in between must leave that folder, or the other visitor's upload fails (HTTP 500).
+    uploads = tmp_path / "uploads"
+    folder = uploads / "abc123"
+    folder.mkdir(parents=True)
+    (folder / "photo.png").write_bytes(b"same bytes")
+    gate = MediaGate([], consume=[uploads])
+    (uploads / "tmp-second").write_bytes(b"same bytes")
+    folder.mkdir(exist_ok=True)  # the second visitor's upload, first step
+    assert gate.read(folder / "photo.png", max_bytes=100).data == b"same bytes"
+    (uploads / "tmp-second").rename(folder / "photo.png")  # second step
+    assert gate.read(folder / "photo.png", max_bytes=100).data == b"same bytes"
+    assert not (folder / "photo.png").exists()

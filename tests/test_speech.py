@@ -6,6 +6,7 @@ import subprocess
 
 import numpy as np
 import pytest
+from bad_inputs import click
 
 from mmrec.audio import SAMPLE_RATE, load_audio
 from mmrec.bench.speech import load_clip_spec, normalize_words, word_error_rate
@@ -117,6 +118,8 @@ def test_openai_whisper_loads_a_checkpoint_file_and_returns_a_transcript(tiny_op
     }
     silent = t.transcribe((SAMPLE_RATE, np.zeros(SAMPLE_RATE, np.float32)))
     assert silent.no_speech and silent.text == ""
+    clicked = t.transcribe((SAMPLE_RATE, click(0.2)))  # loud, but too short to be a word: never decoded
+    assert clicked.no_speech and clicked.text == "" and clicked.seconds < 0.05
 
 
 @pytest.fixture(scope="session")

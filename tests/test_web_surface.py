@@ -12,8 +12,8 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
+from bad_inputs import AUDIO, IMAGES, TEXTS, Case, two_hour_wav
 
 from mmrec.media_gate import REFUSED
 
@@ -26,7 +26,10 @@ LEAKS = ("could not identify", "does not exist", "not a file", "passwd", "No suc
 
 def call(base: str, fn: str, data: list, timeout: float = 120) -> tuple[str, str]:
     """(``complete`` | ``error`` | HTTP status, payload text) of one API call, as a client sees it."""
-    started = httpx.post(f"{base}{API}/call/{fn}", json={"data": data}, timeout=timeout)
+    body = json.dumps({"data": data}).encode()  # \u escapes: a lone surrogate is sent as a browser would send it
+    started = httpx.post(
+        f"{base}{API}/call/{fn}", content=body, headers={"content-type": "application/json"}, timeout=timeout
+    )
     if started.status_code != 200:
         return str(started.status_code), started.text
     event_id = started.json()["event_id"]
@@ -52,9 +55,17 @@ def text_of(payload) -> str:
 
 
 def upload(base: str, path: Path) -> str:
-    r = httpx.post(f"{base}{API}/upload", files={"files": (path.name, path.read_bytes())}, timeout=60)
+    return upload_bytes(base, path.name, path.read_bytes())
+
+
+def upload_bytes(base: str, name: str, data: bytes) -> str:
+    r = httpx.post(f"{base}{API}/upload", files={"files": (name, data)}, timeout=60)
     assert r.status_code == 200, r.text
     return r.json()[0]
+
+
+def case(cases: list[Case], name: str) -> Case:
+    return next(c for c in cases if c.name == name)
 
 
 @pytest.fixture(scope="module")
@@ -121,11 +132,39 @@ def test_an_uploaded_photo_is_ranked_then_deleted(base, served_app):
     assert str(served_app.uploads) not in shown
 
 
-def test_a_two_hour_voice_upload_is_refused_at_once(base, tmp_path):
-    from mmrec.audio import write_wav
+SERVED_CASES = (
+    [
+        ("on_photo_more", case(IMAGES, name))
+        for name in ("PDF renamed .png", "decompression bomb", "truncated PNG", "CMYK JPEG")
+    ]
+    + [("on_voice", case(AUDIO, name)) for name in ("text renamed .wav", "0.2 s click", "corrupt but decodable")]
+    + [
+        ("on_review", case(TEXTS, name))
+        for name in ("HTML and script", "lone surrogate", "over the length limit", "NUL characters", "empty")
+    ]
+)
 
-    clip = write_wav(tmp_path / "long.wav", np.zeros(7200 * 1000, np.float32), 1000)  # 14.4 MB, two hours
-    path = upload(base, clip)
+
+@pytest.mark.parametrize("fn, bad", SERVED_CASES, ids=[f"{fn}: {bad.name}" for fn, bad in SERVED_CASES])
+def test_bad_inputs_get_a_clear_message_or_a_normal_turn_from_the_served_app(base, served_app, fn, bad):
+    data = bad.make()
+    if fn == "on_review":
+        sent = data
+    else:
+        sent = {"path": upload_bytes(base, bad.filename, data), "meta": {"_type": "gradio.FileData"}}
+    kind, payload = call(base, fn, ["", sent])
+    shown = text_of(payload)
+    assert kind == "complete", (kind, payload)  # never a failed event, a 500 or a traceback
+    assert "Traceback" not in shown and str(served_app.uploads) not in shown
+    assert "<script" not in shown and "<img src=x" not in shown
+    if bad.expect is None:
+        assert 'data-turn="1"' in shown and "mm-error" not in shown, shown[-400:]
+    else:
+        assert bad.expect in shown and 'data-turn="1"' not in shown, shown[-400:]
+
+
+def test_a_two_hour_voice_upload_is_refused_at_once(base):
+    path = upload_bytes(base, "long.wav", two_hour_wav())  # 14.4 MB
     started = time.perf_counter()
     kind, payload = call(base, "on_voice", ["", {"path": path, "meta": {"_type": "gradio.FileData"}}])
     seconds = time.perf_counter() - started
@@ -253,10 +292,9 @@ def test_api_schema_and_monitoring_are_off(base, served_app):
     assert "monitoring/" not in served_app.log.read_text(errors="replace").lower()
 
 
-def test_an_upload_is_served_back_only_if_it_is_what_its_name_says(base, served_app, tmp_path):
-    page = tmp_path / "photo.png"
-    page.write_text("<html><script>alert(document.cookie)</script></html>")
-    path = upload(base, page)
+def test_an_upload_is_served_back_only_if_it_is_what_its_name_says(base, served_app):
+    page = case(IMAGES, "HTML renamed .png")
+    path = upload_bytes(base, page.filename, page.make())
     assert httpx.get(f"{base}gradio_api/file={path}").status_code == 403
     photo = next(p for p in sorted((served_app.catalog / "images").iterdir()) if p.suffix.lower() == ".png")
     path = upload(base, photo)

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from mmrec.audio import SAMPLE_RATE
 from mmrec.config import cache_dir as default_cache_dir
 from mmrec.encoders.transcriber import LANGUAGE, MAX_COMPRESSION_RATIO, Decoded, Transcriber, compression_ratio
 from mmrec.errors import ModelUnavailableError
@@ -64,10 +65,12 @@ class FasterWhisperTranscriber(Transcriber):
         )
         return model
 
-    def _has_speech(self, audio: np.ndarray) -> bool:
+    def _voiced_seconds(self, audio: np.ndarray) -> float:
+        """Seconds of speech by faster-whisper's Silero voice detector."""
         from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-        return bool(get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=500)))
+        spans = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=500))
+        return sum(span["end"] - span["start"] for span in spans) / SAMPLE_RATE
 
     def _decode(self, audio: np.ndarray) -> Decoded:
         features = self._model.feature_extractor(audio)[:, :-1]

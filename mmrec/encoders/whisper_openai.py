@@ -40,4 +40,10 @@ class OpenAIWhisperTranscriber(Transcriber):
             no_speech_threshold=NO_SPEECH_PROB,
             verbose=None,
         )
-        return Decoded(text=result["text"], language=result.get("language"))
+        segments = result["segments"]
+        return Decoded(
+            text=result["text"],
+            language=result.get("language"),
+            no_speech_prob=max((s["no_speech_prob"] for s in segments), default=0.0),
+            avg_logprob=min((s["avg_logprob"] for s in segments), default=0.0),
+        )
