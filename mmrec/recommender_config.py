@@ -32,7 +32,7 @@ Why each number is what it is:
   profile alone. ``visual-features-v3``: 0.3 (``python -m mmrec.bench photo_robustness``, Luma):
   under it fall only 1.3-2.4% of each perturbation's snapshots, those in which the encoder finds no
   object on a backdrop (the video thumbnails, the tightest crops), which score 0 like noise, solid
-  colours and scenes; shapes or a scene printed on a white page score 0.76-0.83 and pass (that
+  colours and scenes; shapes or a scene printed on a white page score 0.74-0.82 and pass (that
   encoder sees outlines and colours, not what they are). CLIP is not calibrated (no weights
   offline), so it has no floor.
 - ``inputs``: interaction types the session accepts (a study arm may switch voice or photos off).

@@ -32,7 +32,7 @@ RECTANGLE = 0.95
 """A layer's object filling this share of its box is a rectangle: a photo or page that may hold a backdrop."""
 MIN_INNER = 0.1
 """An object found inside a rectangle must cover this share of it, else the rectangle is the object."""
-MAX_TILT = 20.0
+MAX_TILT = 25.0
 """Degrees of tilt from upright (or lying flat) that :func:`canonical_object` turns back; more is a pose."""
 FACING = 0.03
 """An object whose pixels' mean lies this share of its box's width right of the middle is mirrored;
