@@ -139,6 +139,13 @@ class Engine:
                 self._recent_queries.popitem(last=False)
         return vector
 
+    def best_similarity(self, modality: str, vector: np.ndarray) -> float:
+        """The cosine of ``vector`` to its closest item in ``modality`` (0 for a zero vector or no items)."""
+        index = self.modalities[modality].index
+        if not np.any(vector) or not index.present.any():
+            return 0.0
+        return float(np.max(index.scores(vector)[index.present]))
+
     def sentiment_of(self, text: str) -> float:
         """Sentiment in [-1, 1] of ``text``, reusing its sentence embedding."""
         return self.sentiment.score(text, self.encode("text", text))

@@ -46,6 +46,12 @@ class Interpretation(Mapping[str, Any]):
     """The transcriber's report (voice)."""
     encoder: str | None = None
     """The encoder that compared a photo."""
+    photo: str | None = None
+    """How the session names the photo in reasons (``your photo 2``: the session's second photo)."""
+    match: float | None = None
+    """A photo's cosine to the closest catalog photo."""
+    note: str | None = None
+    """What the user should know about the interaction (a photo with no close match in the catalog)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form: every field that applies (text fields whenever there was text)."""

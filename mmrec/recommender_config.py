@@ -27,6 +27,14 @@ Why each number is what it is:
 - ``mmr_pool_factor`` / ``mmr_pool_min``: MMR re-ranks the best ``max(factor * k, min)`` items.
 - ``near_duplicate_quantile``: a disliked item sinks only items more similar to it than this share
   of the catalog.
+- ``photo_match_floor``: per image encoder (by name prefix, the longest wins), the cosine to the
+  closest catalog photo at or under which an uploaded photo is "no close match" and leaves the
+  profile alone. ``visual-features-v3``: 0.3 (``python -m mmrec.bench photo_robustness``, Luma):
+  under it fall only 1.3-2.4% of each perturbation's snapshots, those in which the encoder finds no
+  object on a backdrop (the video thumbnails, the tightest crops), which score 0 like noise, solid
+  colours and scenes; shapes or a scene printed on a white page score 0.74-0.82 and pass (that
+  encoder sees outlines and colours, not what they are). CLIP is not calibrated (no weights
+  offline), so it has no floor.
 - ``inputs``: interaction types the session accepts (a study arm may switch voice or photos off).
 - ``explanations``: build a one-line reason per listed item.
 """
@@ -77,6 +85,7 @@ class RecommenderConfig:
     mmr_pool_factor: int
     mmr_pool_min: int
     near_duplicate_quantile: float
+    photo_match_floor: Mapping[str, float]
     inputs: tuple[str, ...]
     explanations: bool
     id: str = field(init=False, compare=False)
@@ -98,6 +107,10 @@ class RecommenderConfig:
         if self.top_k < 1:
             raise ConfigError(f"top_k must be at least 1, got {self.top_k}")
         object.__setattr__(self, "weights", MappingProxyType({k: float(v) for k, v in self.weights.items()}))
+        floors = {k: float(v) for k, v in self.photo_match_floor.items()}
+        if any(not -1 <= v <= 1 for v in floors.values()):
+            raise ConfigError(f"photo_match_floor values are cosines in [-1, 1], got {floors}")
+        object.__setattr__(self, "photo_match_floor", MappingProxyType(floors))
         object.__setattr__(self, "inputs", tuple(self.inputs))
         object.__setattr__(self, "id", _content_id(self.to_dict(with_id=False)))
 
@@ -105,12 +118,20 @@ class RecommenderConfig:
         """The fusion weight of ``scorer`` (0 when the config leaves it out)."""
         return self.weights.get(scorer, 0.0)
 
+    def photo_floor(self, encoder: str) -> float:
+        """The ``photo_match_floor`` of the image encoder named ``encoder`` (0 when none is set)."""
+        prefixes = [p for p in self.photo_match_floor if encoder.startswith(p)]
+        return self.photo_match_floor[max(prefixes, key=len)] if prefixes else 0.0
+
     def to_dict(self, *, with_id: bool = True) -> dict[str, Any]:
         """The JSON form :func:`config_from_dict` reads back."""
         out: dict[str, Any] = {
-            f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("id", "feedback", "weights")
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in ("id", "feedback", "weights", "photo_match_floor")
         }
         out["weights"] = dict(self.weights)
+        out["photo_match_floor"] = dict(self.photo_match_floor)
         out["feedback"] = asdict(self.feedback)
         out["inputs"] = list(self.inputs)
         if with_id:

@@ -290,13 +290,21 @@ class Session:
             raise ModelUnavailableError(
                 f"photo input is unavailable: {reason.reason if reason else 'no image encoder'}"
             )
+        encoder = self.engine.modalities["image"].encoder.name
         vector = self.engine.encode("image", image)  # the encoder decodes, checks and resizes the photo once
+        match = self.engine.best_similarity("image", vector)
+        number = 1 + sum(1 for t in self.history if t.event.get("type") == "photo" and t.error is None)
+        photo = f"your photo {number}"
+        if not match > self.config.photo_floor(encoder):
+            note = f"No close match for {photo} in this catalog, so it was not added to your preferences"
+            return Interpretation(
+                "photo", polarity=polarity, weight=0.0, encoder=encoder, photo=photo, match=round(match, 3), note=note
+            )
         strength = self.config.feedback.photo
         weight = strength if polarity == "more" else -strength
-        source = "your photo" if weight > 0 else "the photo you marked not your style"
-        self.profile.add("image", vector, weight, source)
+        self.profile.add("image", vector, weight, photo if weight > 0 else f"{photo}, which you marked not your style")
         return Interpretation(
-            "photo", polarity=polarity, weight=weight, encoder=self.engine.modalities["image"].encoder.name
+            "photo", polarity=polarity, weight=weight, encoder=encoder, photo=photo, match=round(match, 3)
         )
 
     def _resolve_relative_price(self, filters: Filters, row: int | None) -> Filters:

@@ -57,7 +57,7 @@ def _product(colour: tuple[int, int, int], shape: str = "shirt", size: int = 256
 def test_status_is_available_but_degraded_with_reason(encoder: VisualFeatureEncoder) -> None:
     status = VisualFeatureEncoder(reason="no CLIP weights could be loaded: offline").status
     assert status.available and status.degraded and "offline" in status.reason
-    assert encoder.modality == "image" and encoder.name == "visual-features-v2"
+    assert encoder.modality == "image" and encoder.name == "visual-features-v3"
 
 
 def test_vectors_are_unit_length_deterministic_and_of_declared_dim(encoder: VisualFeatureEncoder) -> None:
@@ -85,18 +85,19 @@ def test_bad_photo_raises_image_input_error(encoder: VisualFeatureEncoder) -> No
 
 
 def test_luma_retrieval_floors(luma_metrics: dict) -> None:
-    """Regression floors, a little under the measured 0.820 / 0.282 / 0.815 (see the benchmark)."""
+    """Regression floors, a little under the measured 0.789 / 0.312 / 0.773 (see the benchmark; the six
+    video thumbnails, frame-filling graphics with no backdrop, get no vector and match nothing)."""
     assert luma_metrics["queries"] == 460 and luma_metrics["category_color_queries"] == 397
-    assert luma_metrics["leaf_at_1"] >= 0.80
-    assert luma_metrics["category_color_at_1"] >= 0.26
-    assert luma_metrics["variant_recall_at_10"] >= 0.79
+    assert luma_metrics["leaf_at_1"] >= 0.77
+    assert luma_metrics["category_color_at_1"] >= 0.29
+    assert luma_metrics["variant_recall_at_10"] >= 0.75
 
 
 @pytest.mark.slow
 def test_luma_retrieval_with_categories_fitted_without_the_query_meets_acceptance_targets(
     luma_dir: Path, encoder: VisualFeatureEncoder
 ) -> None:
-    """Measured 0.965 / 0.733 with a projection refitted for every query (the query left out)."""
+    """Measured 0.952 / 0.733 with a projection refitted for every query (the query left out)."""
     metrics = evaluate_fitted(load_catalog(luma_dir), encoder)
     assert metrics["leaf_at_1"] >= LEAF_AT_1_TARGET
     assert metrics["category_color_at_1"] >= COLOR_AT_1_TARGET
@@ -133,7 +134,7 @@ def test_projected_encoder_gives_unit_vectors_of_projected_dim_and_degraded_stat
     v = projected.encode([_product((120, 80, 200))])
     assert v.shape == (1, projected.dim) and projected.dim == projection.dim
     np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
-    assert projected.name.startswith("visual-features-v2+catalog-lda-")
+    assert projected.name.startswith("visual-features-v3+catalog-lda-")
     assert projected.status.degraded and "shape fitted to this catalog's categories" in projected.status.reason
 
 

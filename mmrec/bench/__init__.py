@@ -7,6 +7,7 @@ BENCHMARKS = {
     "speech": "speech-to-text latency and real-time factor per backend",
     "photo": "photo interaction latency and image precompute throughput",
     "photo_retrieval": "photo-to-item retrieval quality of the image encoder",
+    "photo_robustness": "photo search under crops, rotation, lighting, blur, borders, mirroring; no-match floor",
     "study_log": "study-log write latency per event: SQLite FULL/NORMAL, PostgreSQL",
     "study_flow": "p95 per participant action, 1 vs 20 simultaneous scripted participants",
     "ui": "start-up time and per-action latency seen from a browser",

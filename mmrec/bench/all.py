@@ -54,6 +54,7 @@ def benchmark_argv(name: str, catalog: Path, out: Path, full: bool) -> list[str]
         "speech": ["--catalog", str(catalog), "--runs", "5" if full else "2"],
         "photo": ["--catalog", str(catalog), "--runs", "30" if full else "8"],
         "photo_retrieval": ["--catalog", str(catalog)],
+        "photo_robustness": ["--catalog", str(catalog)] + ([] if full else ["--sample", "200"]),
         "study_log": ["--runs", "300" if full else "50"],
         "ui": ["--catalog", str(catalog), "--runs", "10" if full else "3", "--startup-runs", "2" if full else "1"],
         "limits": ["--catalog", str(catalog), "--runs", "20" if full else "5"],

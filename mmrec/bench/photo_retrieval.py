@@ -135,9 +135,10 @@ def evaluate_fitted(
     if raw is None:
         raw = base.encode([it.image for it in items], progress=progress)
     labels = np.array([it.category for it in items], dtype=object)
+    described = np.abs(raw).sum(axis=1) > 0  # as the engine fits: photos the encoder gave a vector
     sims = np.zeros((len(items), len(items)))
     for q in tqdm(range(len(items)), desc="refitting per query", disable=not progress):
-        train = (np.arange(len(items)) != q) & (labels != "")
+        train = (np.arange(len(items)) != q) & (labels != "") & described
         vectors = fit_category_projection(raw[train], list(labels[train])).apply(raw)
         sims[q] = vectors @ vectors[q]
     seconds = time.perf_counter() - t0

@@ -274,7 +274,10 @@ def render_understood(turn: Turn | None, catalog: Catalog) -> str:
         rows.append(("You", f"{'liked' if action == 'like' else 'disliked'} {esc(_name(catalog, u.get('item')))}"))
     elif action == "photo":
         how = "more like this" if u.get("polarity") == "more" else "not my style"
-        rows.append(("Photo", f"{how} (compared by {esc(u.get('encoder', 'the image encoder'))})"))
+        named = f"{esc(u['photo'])}: " if u.get("photo") else ""
+        rows.append(("Photo", f"{named}{how} (compared by {esc(u.get('encoder', 'the image encoder'))})"))
+        if u.get("note"):
+            rows.append(("Note", esc(u["note"])))
     elif action == "reset":
         rows.append(("Reset", "profile cleared; showing the starting list"))
     if u.get("transcript"):
