@@ -138,7 +138,8 @@ def _decode(file: Path | io.BytesIO, what: str, max_seconds: float) -> np.ndarra
                 chunks.extend(resampler.resample(frame))
             chunks.extend(resampler.resample(None))
     except (av.FFmpegError, UnicodeDecodeError, ValueError) as e:
-        raise AudioInputError(f"could not decode {what}: not an audio file, or a corrupt one") from e  # FFmpeg detail: logs only
+        # FFmpeg's own words ("[Errno 1094995529] Invalid data found...") mean nothing to the user.
+        raise AudioInputError(f"could not decode {what}: not an audio file, or a corrupt one") from e
     if not chunks:
         return np.zeros(0, dtype=np.float32)
     return np.concatenate([c.to_ndarray().reshape(-1) for c in chunks]).astype(np.float32)
