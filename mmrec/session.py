@@ -110,6 +110,11 @@ class Session:
     def top_k(self) -> int:
         return self.config.top_k
 
+    @property
+    def undoable(self) -> bool:
+        """Whether an undo would restore an earlier state (else it is an error)."""
+        return bool(self._undo)
+
     def ranked(self) -> list[RankedItem]:
         """The current list for the current profile; before any feedback, spread over categories."""
         return rank(self.engine.store, ProfileSummary.of(self.profile), self.config, scorers=self.scorers)
