@@ -272,13 +272,13 @@ class App:
         self.outputs = outputs = [
             self.state,
             self.gallery,
-            self.chips,
             self.understood,
             self.history,
             self.focus,
             self.focus_note,
             self.review,
             *self.messages,
+            self.chips,  # last, so that API clients' positions of the other outputs hold
         ]
         listen = {"outputs": outputs, "show_progress": "minimal"}
         cheap, model, speech = ({**listen, **queue(name)} for name in (CHEAP, MODEL, SPEECH))
