@@ -7,7 +7,11 @@
     {"type": "voice", "audio": "<path>", "item": "<optional id>"}
     {"type": "photo", "image": "<path>", "polarity": "more" | "less"}
     {"type": "reset"}
+    {"type": "remove", "chip": "<chip id>"}
+    {"type": "undo"}
 
+``remove`` and ``undo`` are controls over the profile, not inputs: a remove takes one chip (a filter,
+a term or an interaction, see :mod:`mmrec.chips`) away; an undo restores the state before the last action.
 In Python, ``audio`` may also be a ``(sample_rate, samples)`` tuple and ``image`` an array or PIL image.
 :func:`parse_line` reads one line of that contract (text or UTF-8 bytes) into JSON, refusing hostile lines.
 """
@@ -59,8 +63,21 @@ class Reset:
     type: str = "reset"
 
 
-Event = Review | Like | Dislike | Voice | Photo | Reset
-EVENT_TYPES = ("review", "like", "dislike", "voice", "photo", "reset")
+@dataclass(frozen=True)
+class Remove:
+    chip: str
+    type: str = "remove"
+
+
+@dataclass(frozen=True)
+class Undo:
+    type: str = "undo"
+
+
+Event = Review | Like | Dislike | Voice | Photo | Reset | Remove | Undo
+CONTROL_TYPES = ("remove", "undo")
+"""Event types that control the profile rather than add evidence (no config switches them off)."""
+EVENT_TYPES = ("review", "like", "dislike", "voice", "photo", "reset", *CONTROL_TYPES)
 
 
 MAX_LINE_BYTES = 1_000_000
@@ -97,6 +114,10 @@ def parse_event(obj: Any) -> Event:
         raise BadEventError(f"unknown interaction type {kind!r}; valid types: {', '.join(EVENT_TYPES)}")
     if kind == "reset":
         return Reset()
+    if kind == "undo":
+        return Undo()
+    if kind == "remove":
+        return Remove(_field(obj, "chip", str))
     if kind in ("like", "dislike"):
         item = _field(obj, "item", str)
         return Like(item) if kind == "like" else Dislike(item)
@@ -113,7 +134,7 @@ def parse_event(obj: Any) -> Event:
 def event_to_dict(event: Event) -> dict[str, Any]:
     """A JSON-friendly description of ``event`` (media shown by path or by kind)."""
     out: dict[str, Any] = {"type": event.type}
-    for name in ("text", "item", "polarity"):
+    for name in ("text", "item", "polarity", "chip"):
         value = getattr(event, name, None)
         if value is not None:
             out[name] = value

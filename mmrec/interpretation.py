@@ -22,11 +22,13 @@ class Interpretation(Mapping[str, Any]):
 
     action: str
     """What it did to the profile: ``review`` (typed, or spoken: then ``transcript`` is set), ``like``,
-    ``dislike``, ``photo`` or ``reset``."""
+    ``dislike``, ``photo``, ``reset``, ``remove`` (a chip taken away) or ``undo``."""
     item: str | None = None
     """The item the interaction was about."""
     name: str | None = None
-    """That item's name (likes and dislikes)."""
+    """That item's name (likes and dislikes); the removed chip's label; what an undo undid."""
+    chip: str | None = None
+    """The id of the chip a remove took away."""
     weight: float | None = None
     """How strongly it moved the profile (signed)."""
     text: str | None = None

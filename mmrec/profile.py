@@ -5,6 +5,9 @@ signed weight (toward or away) and the turn it came from. A modality's preferenc
 decayed, weighted sum of its signals, so an item's score in that modality is linear in the signals
 and can be split back into per-signal contributions for explanations. Words the user asked for or
 rejected (``wants``), hard filters and liked/disliked items are kept beside the vectors.
+
+Everything enters through :meth:`Profile.apply` of a :class:`Step` (what one action added), and the
+profile keeps its steps: :meth:`Profile.without` rebuilds it as if one interaction had never happened.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .chips import lift
 from .understanding import Filters
 
 FORGET_BELOW = 1e-3
@@ -35,6 +39,32 @@ class Signal:
 
 
 @dataclass
+class Step:
+    """What one action added to a profile: evidence of an interaction, or a filter or term lifted."""
+
+    turn: int
+    kind: str
+    """``review``, ``voice``, ``like``, ``dislike``, ``photo``, or ``lift`` (a chip removed)."""
+    label: str = ""
+    """How the user would name it, e.g. 'Review “a jacket, not black”'."""
+    signals: list[Signal] = field(default_factory=list)
+    terms: dict[str, float] = field(default_factory=dict)
+    """Vocabulary term -> signed weight."""
+    filters: Filters = field(default_factory=Filters)
+    """Filters stated (relative prices already resolved), merged into the profile's."""
+    liked: str | None = None
+    disliked: str | None = None
+    lift: str | None = None
+    """The chip id (see :mod:`mmrec.chips`) whose filter or term this step takes away."""
+
+    def add(self, modality: str, vector: np.ndarray, weight: float, source: str, item: str | None = None) -> None:
+        self.signals.append(Signal(modality, vector, weight, self.turn, source, item))
+
+    def add_terms(self, wants: tuple[str, ...], avoids: tuple[str, ...], weight: float = 1.0) -> None:
+        self.terms.update(_signed(wants, avoids, weight))
+
+
+@dataclass
 class Profile:
     """Per-modality signals, wanted/avoided terms, filters and item feedback of one user."""
 
@@ -46,21 +76,52 @@ class Profile:
     liked: set[str] = field(default_factory=set)
     disliked: set[str] = field(default_factory=set)
     turn: int = 0
+    steps: list[Step] = field(default_factory=list)
+    """Every step applied since the profile was created, in order."""
 
     def is_empty(self) -> bool:
         return not (self.signals or self.terms or self.liked or self.disliked or not self.filters.is_empty())
 
+    def apply(self, step: Step) -> None:
+        """Add ``step``'s evidence at the current turn (its own) or lift its chip, and keep the step."""
+        self.steps.append(step)
+        if step.lift is not None:
+            self.filters, self.terms = lift(step.lift, self.filters, self.terms)
+            return
+        for signal in step.signals:
+            self.add(signal.modality, signal.vector, signal.weight, signal.source, signal.item)
+        if step.terms:
+            self._set_terms(step.terms)
+        self.filters = self.filters.merged(step.filters)
+        for item, into, out_of in ((step.liked, self.liked, self.disliked), (step.disliked, self.disliked, self.liked)):
+            if item is not None:
+                into.add(item)
+                out_of.discard(item)
+
     def add(self, modality: str, vector: np.ndarray, weight: float, source: str, item: str | None = None) -> None:
+        """One signal at the current turn, outside any step (simulations and benchmarks)."""
         if weight != 0 and np.any(vector):
             vector = np.asarray(vector, dtype=np.float32)
             self.signals.append(Signal(modality, vector, float(weight), self.turn, source, item))
             self._forget()
 
+    def without(self, turn: int) -> Profile:
+        """This profile rebuilt from its steps but the interaction of ``turn`` (at the current turn)."""
+        rebuilt = Profile(decay=self.decay)
+        for step in self.steps:
+            if step.turn != turn or step.kind == "lift":
+                rebuilt.turn = step.turn
+                rebuilt.apply(step)
+        rebuilt.turn = self.turn
+        return rebuilt
+
     def add_terms(self, wants: tuple[str, ...], avoids: tuple[str, ...], weight: float = 1.0) -> None:
-        for term in wants:
-            self.terms[term] = (abs(weight), self.turn)
-        for term in avoids:
-            self.terms[term] = (-abs(weight), self.turn)
+        """Wanted and avoided terms at the current turn, outside any step (simulations and tests)."""
+        self._set_terms(_signed(wants, avoids, weight))
+
+    def _set_terms(self, terms: dict[str, float]) -> None:
+        """Set each term's signed weight at the current turn; drop those too faded to matter."""
+        self.terms.update({t: (w, self.turn) for t, w in terms.items()})
         strongest = max((abs(self.weight_now(w, t)) for w, t in self.terms.values()), default=0.0)
         self.terms = {
             k: (w, t) for k, (w, t) in self.terms.items() if abs(self.weight_now(w, t)) >= FORGET_BELOW * strongest
@@ -81,6 +142,18 @@ class Profile:
     def modalities(self) -> list[str]:
         return list(dict.fromkeys(s.modality for s in self.signals))
 
+    def term_origins(self) -> dict[str, str]:
+        """Term -> the interaction that last named it, e.g. 'your review, turn 2'."""
+        kinds = {s.turn: s.kind for s in self.steps}
+        said = {"voice": "your voice rating"}
+        return {
+            t: f"{said.get(kinds.get(turn, ''), 'your review')}, turn {turn}" for t, (_, turn) in self.terms.items()
+        }
+
     def term_weights(self) -> dict[str, float]:
         """Wanted (+) / avoided (-) terms with their decayed weights."""
         return {t: self.weight_now(w, turn) for t, (w, turn) in self.terms.items()}
+
+
+def _signed(wants: tuple[str, ...], avoids: tuple[str, ...], weight: float) -> dict[str, float]:
+    return {**{t: abs(weight) for t in wants}, **{t: -abs(weight) for t in avoids}}

@@ -6,7 +6,7 @@ Scorers and explanations read a :class:`ProfileSummary` instead of asking the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -46,6 +46,8 @@ class ProfileSummary:
     filters: Filters
     disliked: frozenset[str]
     empty: bool
+    term_origins: dict[str, str] = field(default_factory=dict)
+    """Term -> the interaction that named it ('your review, turn 2'), for explanations."""
 
     @classmethod
     def of(cls, profile: Profile) -> ProfileSummary:
@@ -60,6 +62,7 @@ class ProfileSummary:
             filters=profile.filters,
             disliked=frozenset(profile.disliked),
             empty=profile.is_empty(),
+            term_origins=profile.term_origins(),
         )
 
 

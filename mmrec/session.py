@@ -22,12 +22,27 @@ from typing import Any
 
 import numpy as np
 
+from .chips import chips
 from .engine import Engine
 from .errors import AudioInputError, BadEventError, InputError, MMRecError, ModelUnavailableError, TextInputError
-from .events import Dislike, Event, Like, Photo, Reset, Review, Voice, event_to_dict, parse_event, parse_line
+from .events import (
+    CONTROL_TYPES,
+    Dislike,
+    Event,
+    Like,
+    Photo,
+    Remove,
+    Reset,
+    Review,
+    Undo,
+    Voice,
+    event_to_dict,
+    parse_event,
+    parse_line,
+)
 from .interpretation import Interpretation
 from .media import MediaFolder, MediaSink, media_bytes, media_ref
-from .profile import Profile
+from .profile import Profile, Step
 from .profile_summary import ProfileSummary
 from .ranking import RankedItem, rank
 from .recommender_config import RecommenderConfig, default_config
@@ -42,6 +57,8 @@ ITEM_MODALITIES = ("text", "image")
 """Spaces in which a liked or disliked item's own vectors become signals."""
 MAX_MEDIA_BYTES = 64_000_000
 """Uploads larger than this are referenced by size only (the input gates refuse them anyway)."""
+UNDO_DEPTH = 100
+"""Actions an undo can go back through."""
 
 Listener = Callable[["Session", Turn], None]
 
@@ -87,10 +104,17 @@ class Session:
         self.history: list[Turn] = []
         self.turn = 0
         self.shown = self.ranked()
+        self._undo: list[tuple[Profile, list[RankedItem], str]] = []
+        """(profile, list, what the action was) before each applied action, the last on top."""
 
     @property
     def top_k(self) -> int:
         return self.config.top_k
+
+    @property
+    def undoable(self) -> bool:
+        """Whether an undo would restore an earlier state (else it is an error)."""
+        return bool(self._undo)
 
     def ranked(self) -> list[RankedItem]:
         """The current list for the current profile; before any feedback, spread over categories."""
@@ -116,15 +140,19 @@ class Session:
         turn = self._new_turn(self._event_record(event))
         self.profile.turn = turn.turn
         try:
-            if event.type not in self.config.inputs:
+            if event.type not in self.config.inputs and event.type not in CONTROL_TYPES:
                 raise BadEventError(
                     f"{event.type} input is switched off in config {self.config.name!r}; "
                     f"accepted: {', '.join(self.config.inputs)}"
                 )
-            turn.understood = self._apply(event)
-            rank_started = time.perf_counter()
-            turn.ranked = self.ranked()
-            turn.rank_seconds = time.perf_counter() - rank_started
+            if isinstance(event, Undo):
+                turn.understood, turn.ranked = self._undo_last()
+            else:
+                turn.understood = self._apply(event)
+                rank_started = time.perf_counter()
+                turn.ranked = self.ranked()
+                turn.rank_seconds = time.perf_counter() - rank_started
+                self._undo = [*self._undo[1 - UNDO_DEPTH :], (before, self.shown, self._action_text(turn))]
         except MMRecError as e:
             self.profile = before
             turn.error = str(e)
@@ -136,6 +164,20 @@ class Session:
             )
         turn.seconds = time.perf_counter() - started
         return self._finish(turn)
+
+    def _action_text(self, turn: Turn) -> str:
+        """What an undo of ``turn``'s applied action takes back, e.g. 'turn 3: Review “a warm jacket”'."""
+        u = turn.understood
+        what = {"reset": "Start over", "remove": f"Remove {u.get('name')}"}.get(u.get("action", ""))
+        step = next((s.label for s in self.profile.steps if s.turn == turn.turn), turn.event.get("type"))
+        return f"turn {turn.turn}: {what or step}"
+
+    def _undo_last(self) -> tuple[Interpretation, list[RankedItem]]:
+        """Restore the profile and list from before the last applied action."""
+        if not self._undo:
+            raise BadEventError("nothing to undo: no action has changed your profile yet")
+        self.profile, shown, what = self._undo.pop()
+        return Interpretation("undo", name=what), shown
 
     def _new_turn(self, event: dict[str, Any], error: str | None = None) -> Turn:
         return Turn(
@@ -153,6 +195,7 @@ class Session:
     def _finish(self, turn: Turn) -> Turn:
         """Commit the turn to the session's state, then tell the listeners (whose failures are contained)."""
         self.turn = turn.turn
+        turn.chips = [c.to_dict() for c in chips(self.profile)]
         if turn.error is None:
             turn.changes = _changes(self.shown, turn.ranked)
             self.shown = turn.ranked
@@ -195,6 +238,8 @@ class Session:
             case Reset():
                 self.profile = Profile(decay=self.config.decay, turn=self.turn + 1)
                 return Interpretation("reset")
+            case Remove(chip=chip):
+                return self._remove(chip)
             case Like(item=item_id) | Dislike(item=item_id):
                 rules = self.config.feedback
                 return self._item_feedback(item_id, rules.like if event.type == "like" else rules.dislike, event.type)
@@ -206,56 +251,67 @@ class Session:
                 return self._photo(image, polarity)
         raise BadEventError(f"unsupported interaction {event!r}")
 
+    def _remove(self, chip: str) -> Interpretation:
+        """Take one chip away: lift a filter or term, or rebuild the profile without an interaction."""
+        found = next((c for c in chips(self.profile) if c.id == chip), None)
+        if found is None:
+            active = ", ".join(c.id for c in chips(self.profile)) or "none"
+            raise BadEventError(f"no chip {chip!r} in your profile; active chips: {active}")
+        if found.kind == "interaction":
+            self.profile = self.profile.without(int(chip.removeprefix("turn:")))
+        else:
+            self.profile.apply(Step(self.profile.turn, "lift", lift=chip))
+        return Interpretation("remove", name=found.label, chip=chip)
+
     def _item_feedback(self, item_id: str, weight: float, how: str) -> Interpretation:
         row = self.engine.catalog.position(item_id)
         item = self.engine.catalog[row]
         verb = {"like": "you liked", "dislike": "you disliked"}.get(how, f"your {how}")
-        self._add_item_signals(row, weight, f"{item.name}, which {verb}")
-        if weight > 0:
-            self.profile.liked.add(item_id)
-            self.profile.disliked.discard(item_id)
-        else:
-            self.profile.disliked.add(item_id)
-            self.profile.liked.discard(item_id)
+        liked = weight > 0
+        step = Step(self.profile.turn, how, f"{'Liked' if liked else 'Disliked'} {item.name}")
+        step.liked, step.disliked = (item_id, None) if liked else (None, item_id)
+        self._add_item_signals(step, row, weight, f"{item.name}, which {verb}")
+        self.profile.apply(step)
         return Interpretation(how, item=item_id, name=item.name, weight=weight)
 
-    def _add_item_signals(self, row: int, weight: float, source: str) -> None:
+    def _add_item_signals(self, step: Step, row: int, weight: float, source: str) -> None:
         for modality in ITEM_MODALITIES:
             if modality in self.engine.modalities:
                 vector = self.engine.item_vector(modality, row)
                 if vector is not None:
-                    self.profile.add(modality, vector, weight, source, item=self.engine.catalog[row].id)
+                    step.add(modality, vector, weight, source, item=self.engine.catalog[row].id)
 
-    def _review(self, text: str, item_id: str | None) -> Interpretation:
+    def _review(self, text: str, item_id: str | None, kind: str = "review") -> Interpretation:
         rules = self.config.feedback
         row = self.engine.catalog.position(item_id) if item_id else None
         u = understand(text, self.engine.vocabulary, sentiment=self.engine.sentiment_of)
-        quote = _quote(u.query_text)
+        quote = _quote(u.text)  # the whole review, so that its avoided half ("not black") is quoted too
+        about = f" of {self.engine.catalog[row].name}" if row is not None else ""
+        step = Step(self.profile.turn, kind, f"{'Voice' if kind == 'voice' else 'Review'} {quote}{about}")
         if row is not None:
             # A review of an item pulls toward or away from that item, as strongly as its polarity.
             weight = u.polarity
             item = self.engine.catalog[row]
-            self._add_item_signals(row, weight, f"{item.name}, which your review {quote} was about")
+            self._add_item_signals(step, row, weight, f"{item.name}, which your review {quote} was about")
             text_weight = rules.item_review_text_share * weight
         else:
             # A free-standing text describes what the user wants unless it is clearly negative.
             negative = u.label == "negative" and u.intent != "more"
             text_weight = -max(rules.negative_text_floor, abs(u.polarity)) if negative else 1.0
             weight = text_weight
-        self.profile.add("text", self.engine.encode("text", u.query_text), text_weight, f"your review {quote}")
+        step.add("text", self.engine.encode("text", u.query_text), text_weight, f"your review {quote}")
         if "clip_text" in self.engine.modalities:
-            self.profile.add(
-                "clip_text", self.engine.encode("clip_text", u.query_text), text_weight, f"your words {quote}"
-            )
+            step.add("clip_text", self.engine.encode("clip_text", u.query_text), text_weight, f"your words {quote}")
         categories = set(self.engine.vocabulary.categories)
         for is_category in (False, True):
-            self.profile.add_terms(
+            step.add_terms(
                 tuple(t for t in u.wants if (t in categories) == is_category),
                 tuple(t for t in u.avoids if (t in categories) == is_category),
                 weight=rules.category_term_weight if is_category else rules.attribute_term_weight,
             )
-        filters = self._resolve_relative_colour(self._resolve_relative_price(u.filters, row), row)
-        self.profile.filters = self.profile.filters.merged(filters)
+        price = self._resolve_relative_price(u.filters, row, names_category=bool(set(u.wants) & categories))
+        step.filters = self._resolve_relative_colour(price, row)
+        self.profile.apply(step)
         return Interpretation(
             "review",
             item=item_id or None,
@@ -281,7 +337,7 @@ class Session:
         transcript = self.engine.transcriber.transcribe(audio)
         if transcript.no_speech or not transcript.text.strip():
             raise AudioInputError("no speech heard in the recording; try again, closer to the microphone")
-        understood = self._review(transcript.text, item_id)  # a spoken review reads as the same words typed
+        understood = self._review(transcript.text, item_id, "voice")  # a spoken review reads as the same words typed
         return replace(understood, transcript=transcript.text, speech=transcript.to_dict())
 
     def _photo(self, image: Any, polarity: str) -> Interpretation:
@@ -302,23 +358,34 @@ class Session:
             )
         strength = self.config.feedback.photo
         weight = strength if polarity == "more" else -strength
-        self.profile.add("image", vector, weight, photo if weight > 0 else f"{photo}, which you marked not your style")
+        source = photo if weight > 0 else f"{photo}, which you marked not your style"
+        step = Step(
+            self.profile.turn, "photo", f"Photo {number}: " + ("more like this" if weight > 0 else "not my style")
+        )
+        step.add("image", vector, weight, source)
+        self.profile.apply(step)
         return Interpretation(
             "photo", polarity=polarity, weight=weight, encoder=encoder, photo=photo, match=round(match, 3)
         )
 
-    def _resolve_relative_price(self, filters: Filters, row: int | None) -> Filters:
-        """Turn 'cheaper' / 'more premium' into a price bound relative to the item or the list shown."""
+    def _resolve_relative_price(self, filters: Filters, row: int | None, *, names_category: bool) -> Filters:
+        """Turn 'cheaper' / 'more premium' into a price bound relative to the item or the list shown.
+
+        The bound keeps to the reference's categories (the item's, or the list's once the profile
+        says anything), unless the same words name a category: "cheaper" means a cheaper one of these.
+        """
         if not (filters.cheaper or filters.pricier):
             return filters
         if row is not None and self.engine.catalog[row].price:
-            reference = float(self.engine.catalog[row].price)
+            items = [self.engine.catalog[row]]
         else:
-            prices = [self.engine.catalog.get(r.id).price for r in self.shown]
-            known = [p for p in prices if p]
-            if not known:
-                return replace(filters, cheaper=False, pricier=False)
-            reference = float(np.median(known))
+            items = [self.engine.catalog.get(r.id) for r in self.shown]
+        known = [float(i.price) for i in items if i.price]
+        if not known:
+            return replace(filters, cheaper=False, pricier=False)
+        reference = float(np.median(known))
+        if not (names_category or filters.include_categories) and (len(items) == 1 or not self.profile.is_empty()):
+            filters = replace(filters, include_categories=frozenset(i.leaf_category for i in items if i.leaf_category))
         if filters.cheaper:
             return replace(filters, cheaper=False, max_price=round(reference * self.config.feedback.cheaper, 2))
         return replace(filters, pricier=False, min_price=round(reference * self.config.feedback.pricier, 2))

@@ -19,6 +19,8 @@ encoders          space -> model name (``text``, ``image``, ``clip_text``, ``spe
 shown             the list after the turn; per position ``id``, ``score``, ``features`` (raw score
                   of every scorer), ``contributions`` (weighted), ``reason``
 changes           ids that ``entered``, ``left``, ``rose``, ``fell`` against the previous list
+chips             the profile after the turn as removable chips: ``id``, ``kind`` (``filter``,
+                  ``term``, ``interaction``), ``label`` (see :mod:`mmrec.chips`)
 latency_ms        ``{"total": ..., "rank": ...}``
 error             the message when the interaction was not applied (profile unchanged), else null
 listener_errors   listeners that failed on this turn (``"name: Error: message"``)
@@ -57,6 +59,8 @@ class Turn:
     encoders: dict[str, str] = field(default_factory=dict)
     rank_seconds: float = 0.0
     listener_errors: list[str] = field(default_factory=list)
+    chips: list[dict[str, str]] = field(default_factory=list)
+    """The profile after the turn as removable chips (:class:`mmrec.chips.Chip` dicts)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON line of the session contract (``python -m mmrec session``)."""
@@ -67,6 +71,7 @@ class Turn:
             "understood": dict(self.understood),
             "ranked": [r.to_dict() for r in self.ranked],
             "changes": self.changes,
+            "chips": self.chips,
         }
 
     def to_record(self) -> dict[str, Any]:
@@ -84,6 +89,7 @@ class Turn:
             "encoders": self.encoders,
             "shown": [r.to_record() for r in self.ranked],
             "changes": self.changes,
+            "chips": self.chips,
             "latency_ms": {"total": self.seconds * 1000, "rank": self.rank_seconds * 1000},
             "error": self.error,
             "listener_errors": list(self.listener_errors),
@@ -114,4 +120,5 @@ class Turn:
             encoders=dict(record.get("encoders") or {}),
             rank_seconds=float(latency.get("rank", 0.0)) / 1000,
             listener_errors=list(record.get("listener_errors") or []),
+            chips=list(record.get("chips") or []),
         )

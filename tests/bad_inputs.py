@@ -63,8 +63,9 @@ def product_shot(size: tuple[int, int] = (200, 160), mode: str = "RGB") -> Image
 
 
 def _sixteen_bit_png() -> bytes:
-    ramp = np.linspace(0, 65535, 96 * 96).reshape(96, 96).astype(np.uint16)
-    return encoded(Image.fromarray(ramp), "PNG")
+    """The product shot in 16-bit grey: clipped to 8 bits it would be a white page, which matches nothing."""
+    grey = np.asarray(product_shot(mode="L"), dtype=np.uint16) * 257
+    return encoded(Image.fromarray(grey), "PNG")
 
 
 def _animated_gif() -> bytes:

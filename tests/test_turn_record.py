@@ -16,7 +16,7 @@ from PIL import Image
 from mmrec.catalog import Catalog, Item
 from mmrec.encoders.text import HashingTextEncoder
 from mmrec.engine import Engine, Modality
-from mmrec.events import Dislike, Like, Photo, Reset, Review
+from mmrec.events import Dislike, Like, Photo, Remove, Reset, Review, Undo
 from mmrec.index import EmbeddingIndex
 from mmrec.media import MediaFolder
 from mmrec.recommender_config import load_config
@@ -118,6 +118,21 @@ def test_replay_under_the_recorded_config_reproduces_every_list(engine):
     records += [t.to_record() for t in play(Session(engine, session_id="b", diversity=0.3))]
     diffs = replay(json.loads(json.dumps(records)), engine)
     assert len(diffs) == 10 and all(d.same for d in diffs), [d.describe() for d in diffs]
+
+
+def test_replay_of_removed_chips_and_undos_reproduces_every_list(engine):
+    session = Session(engine, session_id="c")
+    events = [Undo(), Review("a warm jacket please"), Like("p1"), Review("something cheaper"), Remove("max_price")]
+    events += [Remove("turn:3"), Undo(), Undo(), Remove("turn:2")]
+    turns = [session.submit(e) for e in events]
+    assert turns[0].error and all(t.error is None for t in turns[1:])
+    assert [r.id for r in turns[7].ranked] == [r.id for r in turns[3].ranked]
+    assert {"turn:3", "turn:4", "max_price"} <= {c["id"] for c in turns[8].chips}
+    assert "turn:2" not in {c["id"] for c in turns[8].chips}
+    records = [t.to_record() for t in turns]
+    assert Turn.from_record(records[4]).chips == turns[4].chips
+    diffs = replay(json.loads(json.dumps(records)), engine)
+    assert len(diffs) == len(events) and all(d.same for d in diffs), [d.describe() for d in diffs]
 
 
 def test_replay_under_another_fusion_weight_reports_how_the_lists_differ(engine):

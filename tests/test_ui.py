@@ -169,6 +169,33 @@ def test_history_lists_actions_newest_first_with_changes_by_name(catalog):
     assert "<script" not in html
 
 
+def test_profile_chips_are_escaped_remove_buttons_named_by_label_and_undo_follows_the_session():
+    from mmrec.ui.profile_chips import render_chips
+
+    html = render_chips(
+        [
+            {"id": "exclude_colors:Black", "kind": "filter", "label": "Not Black"},
+            {"id": "turn:1", "kind": "interaction", "label": EVIL},
+        ],
+        undoable=True,
+    )
+    assert 'aria-label="Remove Not Black"' in html and 'data-chip="exclude_colors:Black"' in html
+    assert "<script" not in html and "&lt;script&gt;" in html
+    assert '<button type="button" class="mm-undo" data-action="undo">' in html
+    empty = render_chips([], undoable=False)
+    assert "No filters or feedback yet" in empty and 'data-action="undo" disabled' in empty
+
+
+def test_history_and_understood_name_what_a_remove_or_undo_did(catalog):
+    removed = Turn(
+        2, {"type": "remove", "chip": "exclude_colors:Black"}, understood={"action": "remove", "name": "Not Black"}
+    )
+    undone = Turn(3, {"type": "undo"}, understood={"action": "undo", "name": "turn 2: Remove Not Black"})
+    assert "Removed Not Black" in render_history([removed, undone], catalog)
+    assert "Undo: turn 2: Remove Not Black" in render_history([removed, undone], catalog)
+    assert "Undid" in render_understood(undone, catalog) and "Not Black" in render_understood(removed, catalog)
+
+
 def test_error_message_is_escaped_and_absent_when_there_is_none():
     assert render_message(None) == ""
     assert "&lt;b&gt;" in render_message("bad <b>")

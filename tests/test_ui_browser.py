@@ -6,6 +6,7 @@ Chromium is absent. Run with ``pytest --slow tests/test_ui_browser.py``.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import wave
@@ -249,6 +250,27 @@ def test_reset_brings_back_the_starting_list(page):
     assert shown_ids(page) == start
     assert "Started over" in page.locator("#mm-history").inner_text()
     shot(page, "06-reset")
+
+
+def test_a_filter_chip_can_be_removed_and_undo_brings_the_list_back(page, served_app):
+    colour = {r["id"]: r.get("color") for r in map(json.loads, (served_app.catalog / "items.jsonl").open()) if r}
+    send_review(page, "a leather jacket, not black")  # the demo catalog's black leather jacket is then in the top 10
+    wait_turn(page, 1)
+    chip = page.get_by_role("button", name="Remove Not Black")
+    chip.wait_for(timeout=ACTION_TIMEOUT)
+    filtered = shown_ids(page)
+    assert "Black" not in [colour[i] for i in filtered]
+    shot(page, "11-chip-not-black")
+    chip.click()
+    wait_turn(page, 2)
+    assert "Black" in [colour[i] for i in shown_ids(page)]
+    assert page.get_by_role("button", name="Remove Not Black").count() == 0
+    assert "Removed Not Black" in page.locator("#mm-history").inner_text()
+    page.get_by_role("button", name="Undo").click()
+    wait_turn(page, 3)
+    assert shown_ids(page) == filtered
+    assert page.get_by_role("button", name="Remove Not Black").is_visible()
+    shot(page, "12-chip-undo")
 
 
 def test_two_browser_sessions_keep_separate_state(browser, app_url):

@@ -11,7 +11,8 @@ from .registry import register_scorer
 
 
 class AttributeScorer(Scorer):
-    """Signed share of the wanted (+) and avoided (-) terms an item carries, in [-1, 1]."""
+    """Signed share of the wanted (+) and avoided (-) terms an item carries, each counted by how strongly
+    the item carries it (:meth:`~mmrec.item_store.ItemStore.term_strength`), in [-1, 1]."""
 
     name = "attributes"
 
@@ -25,18 +26,30 @@ class AttributeScorer(Scorer):
         if not summary.terms:
             return np.zeros(len(rows), dtype=np.float32)
         total = sum(abs(w) for w in summary.terms.values())
-        match = sum(w * self.store.term_mask(t)[rows] for t, w in summary.terms.items()) / total
+        match = sum(w * self.store.term_strength(t)[rows] for t, w in summary.terms.items()) / total
         return np.asarray(match, dtype=np.float32)
 
     def reasons(self, summary: ProfileSummary, row: int, contribution: float) -> list[Reason]:
-        matched = [t for t, w in summary.terms.items() if w > 0 and self.store.term_mask(t)[row]]
-        clashes = [t for t, w in summary.terms.items() if w < 0 and self.store.term_mask(t)[row]]
+        """The item's own matched terms, the avoided ones it is free of, and clashes, each with its source."""
+        matched = [t for t, w in summary.terms.items() if w > 0 and self.store.term_mask(t)[row]][:3]
+        clashes = [t for t, w in summary.terms.items() if w < 0 and self.store.term_mask(t)[row]][:2]
+        free_of = [t for t, w in summary.terms.items() if w < 0 and not self.store.term_mask(t)[row]][:2]
         out = []
         if matched:
-            out.append(Reason("matches", contribution, "matches " + ", ".join(matched[:3])))
+            avoided = f", not {' or '.join(free_of)}" if free_of else ""
+            text = f"matches {', '.join(matched)}{avoided}{_origins(summary, matched + free_of)}"
+            out.append(Reason("matches", contribution, text))
         if clashes:
-            out.append(Reason("clashes", contribution, "though it is " + ", ".join(clashes[:2])))
+            out.append(
+                Reason("clashes", contribution, f"though it is {', '.join(clashes)}{_origins(summary, clashes)}")
+            )
         return out
+
+
+def _origins(summary: ProfileSummary, terms: list[str]) -> str:
+    """' (your review, turn 2)': where the terms came from, when known."""
+    origins = list(dict.fromkeys(o for t in terms if (o := summary.term_origins.get(t))))
+    return f" ({'; '.join(origins)})" if origins else ""
 
 
 register_scorer("attributes")(lambda store, config: AttributeScorer(store))

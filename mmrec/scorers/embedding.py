@@ -109,13 +109,13 @@ class EmbeddingScorer(Scorer):
         worst: Reason | None = None
         for signal, share in zip(space.signals, shares.tolist()):
             if signal.weight > 0 and share > (best.strength if best else NOTICEABLE):
-                best = Reason("toward", share, f"{verb} {signal.source}")
+                best = Reason("toward", share, f"{verb} {signal.source} (turn {signal.turn})")
             elif (
                 signal.weight < 0
                 and share < (worst.strength if worst else -WORTH_A_WARNING)
                 and contribution < -NOTICEABLE
             ):
-                worst = Reason("away", share, f"pushed down as it resembles {signal.source}")
+                worst = Reason("away", share, f"pushed down as it resembles {signal.source} (turn {signal.turn})")
         return [r for r in (best, worst) if r is not None]
 
 

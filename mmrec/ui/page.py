@@ -22,12 +22,13 @@ from ..audio import SAMPLE_RATE, load_audio
 from ..catalog import Catalog
 from ..engine import Engine
 from ..errors import InputError, StudyError
-from ..events import Dislike, Event, Like, Photo, Reset, Review, Voice
+from ..events import Dislike, Event, Like, Photo, Remove, Reset, Review, Undo, Voice
 from ..images import load_image
 from ..media_gate import Media, MediaGate
 from ..recommender_config import INPUT_TYPES, RecommenderConfig
 from ..session import Session
 from .examples import Example, example_photos, example_reviews, example_voices, render_examples
+from .profile_chips import CHIP_JS, render_chips
 from .render import (
     Pin,
     focus_note,
@@ -215,6 +216,7 @@ class App:
                 self._controls()
             with gr.Column(scale=3, min_width=320, elem_id="mm-list"):
                 gr.HTML("<h2 class='mm-h2'>Recommended for you</h2><p class='mm-live' aria-live='polite'></p>")
+                self._profile_row()
                 self.gallery = gr.HTML(js_on_load=CARD_JS, elem_id="mm-gallery")
         with gr.Accordion("History: what each action changed", open=True, elem_id="mm-history-box"):
             self.history = gr.HTML(render_history([], self.catalog), elem_id="mm-history")
@@ -228,6 +230,7 @@ class App:
             {
                 self.state: visit,
                 self.gallery: self._cards(visit, None),
+                self.chips: self._chips(visit),
                 self.understood: render_understood(history[-1] if history else None, self.catalog),
                 self.history: render_history(history, self.catalog),
                 self.focus: NO_FOCUS,
@@ -236,6 +239,16 @@ class App:
             }
         )
         return out
+
+    def _profile_row(self) -> None:
+        """The chips of the profile, each removable, and Undo (see :mod:`.profile_chips`)."""
+        self.chips = gr.HTML(render_chips([], undoable=False), js_on_load=CHIP_JS, elem_id="mm-chips")
+        self.chips_msg = gr.HTML(elem_id="mm-chips-msg")
+
+    def _chips(self, visit: Visit) -> str:
+        session = visit.session
+        chips = session.history[-1].chips if session.history else []
+        return render_chips(chips, undoable=session.undoable)
 
     def _controls(self) -> None:
         choices = [("— none: general requests —", NO_FOCUS)] + _item_choices(self.catalog)
@@ -301,7 +314,7 @@ class App:
         self.reset = gr.Button("↺ Start over", variant="secondary", elem_id="mm-reset")
 
     def _wire(self) -> None:
-        self.messages = [self.feedback_msg, self.review_msg, self.voice_msg, self.photo_msg]
+        self.messages = [self.feedback_msg, self.review_msg, self.voice_msg, self.photo_msg, self.chips_msg]
         self.outputs = outputs = [
             self.state,
             self.gallery,
@@ -311,6 +324,7 @@ class App:
             self.focus_note,
             self.review,
             *self.messages,
+            self.chips,  # last, so that API clients' positions of the other outputs hold
         ]
         listen = {"outputs": outputs, "show_progress": "minimal"}
         cheap, model, speech = ({**listen, **queue(name)} for name in (CHEAP, MODEL, SPEECH))
@@ -326,6 +340,7 @@ class App:
             self.dislike.click(self.on_dislike, [self.state, self.focus], **cheap),
             self.reset.click(self.on_reset, [self.state], **cheap),
             self.gallery.click(self.on_card, [self.state, self.focus], **cheap),
+            self.chips.click(self.on_chip, [self.state, self.focus], **cheap),
         ]
         """The events that may submit an interaction (a caller can chain on them with ``.then``)."""
         self.focus.input(self.on_focus, [self.state, self.focus], **cheap)
@@ -336,7 +351,7 @@ class App:
 
     @one_at_a_time
     def start(self, visit: Visit) -> dict:
-        return {self.state: visit, self.gallery: self._cards(visit, None)}
+        return {self.state: visit, self.gallery: self._cards(visit, None), self.chips: self._chips(visit)}
 
     @one_at_a_time
     def on_review(self, visit: Visit, focus: str, text: str) -> dict:
@@ -445,6 +460,16 @@ class App:
         return {}
 
     @one_at_a_time
+    def on_chip(self, visit: Visit, focus: str, evt: gr.EventData) -> dict:
+        """A chip's remove button or Undo: the profile changes and the list re-renders."""
+        data = evt._data if isinstance(evt._data, dict) else {}
+        if data.get("action") == "undo":
+            return self._submit(visit, focus, Undo(), self.chips_msg)
+        if data.get("action") == "remove" and isinstance(data.get("chip"), str):
+            return self._submit(visit, focus, Remove(data["chip"]), self.chips_msg)
+        return {}
+
+    @one_at_a_time
     def on_focus(self, visit: Visit, focus: str) -> dict:
         focus = focus if focus in self.catalog else NO_FOCUS
         return {
@@ -477,6 +502,7 @@ class App:
                 self.state: visit,
                 self.understood: render_understood(turn, self.catalog),
                 self.history: render_history(visit.session.history, self.catalog),
+                self.chips: self._chips(visit),
             }
         )
         if turn.listener_errors:

@@ -141,7 +141,7 @@ def render_cards(
     if not ranked:
         return (
             f'<div class="mm-empty" data-turn="{turn}"{announce}>No item matches every filter you set. '
-            "Loosen a filter with a new review (for example “any colour is fine”) or start over.</div>"
+            "Remove a filter above, loosen one with a new review (for example “any colour is fine”) or start over.</div>"
         )
     changes = changes or {}
     badges = {i: ("mm-new", "new") for i in changes.get("entered", [])}
@@ -280,6 +280,10 @@ def render_understood(turn: Turn | None, catalog: Catalog) -> str:
             rows.append(("Note", esc(u["note"])))
     elif action == "reset":
         rows.append(("Reset", "profile cleared; showing the starting list"))
+    elif action == "remove":
+        rows.append(("Removed", f"{esc(u.get('name'))}; the list is ranked without it"))
+    elif action == "undo":
+        rows.append(("Undid", f"{esc(u.get('name'))}; the list is as it was before"))
     if u.get("transcript"):
         rows.append(("Heard", f"“{esc(u['transcript'])}”"))
     if u.get("item") and action not in ("like", "dislike"):
@@ -357,6 +361,10 @@ def _describe(turn: Turn, catalog: Catalog) -> str:
         return f"{'👍 Liked' if kind == 'like' else '👎 Disliked'} {esc(_name(catalog, event.get('item')))}"
     if kind == "reset":
         return "↺ Started over"
+    if kind == "remove":
+        return f"✕ Removed {esc(u.get('name') or event.get('chip', ''))}"
+    if kind == "undo":
+        return f"↶ Undo{': ' + esc(u['name']) if u.get('name') else ''}"
     return esc(kind)
 
 
