@@ -33,7 +33,6 @@ class ItemStore:
         self._item_terms = [_terms_of(item) for item in catalog]
         self._item_leaves = [{c.rsplit("/", 1)[-1] for c in item.categories} for item in catalog]
         self._masks: dict[tuple[str, str], np.ndarray] = {}
-        self._strengths: dict[str, np.ndarray] = {}
         self.history: list[frozenset[str]] = []
         """Items liked together in prior sessions (what the collaborative scorer learns from)."""
         self._masks_lock = threading.Lock()
@@ -87,31 +86,6 @@ class ItemStore:
     def term_mask(self, term: str) -> np.ndarray:
         """Which items a vocabulary term (category, colour, attribute word) describes."""
         return self._mask("term", term.lower(), self._item_terms)
-
-    def term_strength(self, term: str) -> np.ndarray:
-        """How strongly each item carries ``term``: 0 without it; with it, from 0.5 to 1 by how typical it is
-        of the items carrying it (its text embedding's similarity to theirs on average: 0.75 for an average
-        one, ±0.125 per standard deviation, within two), so that items matching the same words still differ
-        by how much they are what was asked for. 1 when the carriers are alike or there is no text space."""
-        key = term.lower()
-        with self._masks_lock:
-            strength = self._strengths.get(key)
-        if strength is not None:
-            return strength
-        mask = self.term_mask(term)
-        strength = mask.astype(np.float32)
-        space = self.spaces.get("text")
-        rows = np.flatnonzero(mask & space.present) if space is not None else np.array([], dtype=np.int64)
-        if len(rows) > 1:
-            typical = space.vectors[rows] @ space.vectors[rows].mean(axis=0)
-            spread = float(typical.std())
-            if spread > 1e-6:
-                z = np.clip((typical - typical.mean()) / spread, -2.0, 2.0)
-                strength[rows] = 0.75 + (0.25 / 2.0) * z
-        strength.setflags(write=False)
-        with self._masks_lock:
-            self._strengths[key] = strength
-        return strength
 
     def category_mask(self, leaf: str) -> np.ndarray:
         """Which items list ``leaf`` as the last level of any of their categories."""

@@ -115,14 +115,3 @@ def test_a_reason_names_the_interaction_and_quotes_the_avoided_half(luma):
     reasons = [r.reason for r in turn.ranked]
     assert any("“a jacket, not black” (turn 2)" in r for r in reasons), reasons
     assert all("not Black (your review, turn 2)" in r for r in reasons if "matches Jackets" in r)
-
-
-def test_cards_matching_the_same_words_get_attribute_contributions_of_their_own(luma):
-    turn = Session(luma, top_k=10).submit(Review("a jacket, not black"))
-    jackets = [r for r in turn.ranked if luma.catalog.get(r.id).leaf_category == "Jackets"]
-    assert len(jackets) >= 5
-    shares = [r.contributions["attributes"] for r in jackets]
-    assert len(set(shares)) > 1 and all(s > 0 for s in shares)
-    strength = luma.store.term_strength("Jackets")
-    most = max(jackets, key=lambda r: strength[luma.catalog.position(r.id)])
-    assert most.contributions["attributes"] == max(shares)

@@ -11,8 +11,7 @@ from .registry import register_scorer
 
 
 class AttributeScorer(Scorer):
-    """Signed share of the wanted (+) and avoided (-) terms an item carries, each counted by how strongly
-    the item carries it (:meth:`~mmrec.item_store.ItemStore.term_strength`), in [-1, 1]."""
+    """Signed share of the wanted (+) and avoided (-) terms an item carries, in [-1, 1]."""
 
     name = "attributes"
 
@@ -26,7 +25,7 @@ class AttributeScorer(Scorer):
         if not summary.terms:
             return np.zeros(len(rows), dtype=np.float32)
         total = sum(abs(w) for w in summary.terms.values())
-        match = sum(w * self.store.term_strength(t)[rows] for t, w in summary.terms.items()) / total
+        match = sum(w * self.store.term_mask(t)[rows] for t, w in summary.terms.items()) / total
         return np.asarray(match, dtype=np.float32)
 
     def reasons(self, summary: ProfileSummary, row: int, contribution: float) -> list[Reason]:
