@@ -97,7 +97,7 @@ def test_luma_retrieval_floors(luma_metrics: dict) -> None:
 def test_luma_retrieval_with_categories_fitted_without_the_query_meets_acceptance_targets(
     luma_dir: Path, encoder: VisualFeatureEncoder
 ) -> None:
-    """Measured 0.920 / 0.652 with a projection refitted for every query (the query left out)."""
+    """Measured 0.920 / 0.577 with a projection refitted for every query (the query left out)."""
     metrics = evaluate_fitted(load_catalog(luma_dir), encoder)
     assert metrics["leaf_at_1"] >= LEAF_AT_1_TARGET
     assert metrics["category_color_at_1"] >= COLOR_AT_1_TARGET
