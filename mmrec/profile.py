@@ -37,6 +37,12 @@ class Signal:
     item: str | None = None
     """The catalog item whose own vector this is (likes, dislikes, reviews of an item), else None."""
 
+    def __deepcopy__(self, memo: dict) -> Signal:
+        """Shared, not copied: a signal and its vector are never changed once made. A session copies its
+        profile before every action (to roll back a failed one, and for undo), and the profile's steps keep
+        every signal, so copying the vectors made each action slower the longer the session."""
+        return self
+
 
 @dataclass
 class Step:
@@ -62,6 +68,10 @@ class Step:
 
     def add_terms(self, wants: tuple[str, ...], avoids: tuple[str, ...], weight: float = 1.0) -> None:
         self.terms.update(_signed(wants, avoids, weight))
+
+    def __deepcopy__(self, memo: dict) -> Step:
+        """Shared, like :class:`Signal`: a step is complete before :meth:`Profile.apply` and never changed after."""
+        return self
 
 
 @dataclass
