@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -61,6 +62,11 @@ class Item:
     def leaf_category(self) -> str:
         """Last level of the main category, e.g. ``Jackets``."""
         return self.category.rsplit("/", 1)[-1]
+
+    def leaf_names(self) -> set[str]:
+        """Every category's last level and, for a compound one, its parts: ``Bras & Tanks`` is also
+        ``Bras`` and ``Tanks``, so the women's tanks are among the tanks a shopper asks for."""
+        return {name for c in self.categories for name in leaf_parts(c.rsplit("/", 1)[-1])}
 
     def attribute_words(self) -> list[str]:
         """Attribute values as words: list entries, and the names of true boolean flags."""
@@ -187,6 +193,15 @@ class Catalog(Sequence[Item]):
 
     def leaf_categories(self) -> list[str]:
         return sorted({item.leaf_category for item in self.items if item.leaf_category})
+
+
+_COMPOUND = re.compile(r"\s*(?:&|\band\b|,|/)\s*")
+
+
+def leaf_parts(leaf: str) -> tuple[str, ...]:
+    """``leaf`` and, when it joins several kinds ("Hoodies & Sweatshirts"), each of them."""
+    parts = [p for p in _COMPOUND.split(leaf) if p]
+    return (leaf, *parts) if len(parts) > 1 else (leaf,)
 
 
 def item_key(item: Item) -> str:

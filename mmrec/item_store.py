@@ -31,7 +31,7 @@ class ItemStore:
         self.colors = np.array([(item.color or "").lower() for item in catalog], dtype=object)
         self.leaves = [item.leaf_category for item in catalog]
         self._item_terms = [_terms_of(item) for item in catalog]
-        self._item_leaves = [{c.rsplit("/", 1)[-1] for c in item.categories} for item in catalog]
+        self._item_leaves = [item.leaf_names() for item in catalog]
         self._masks: dict[tuple[str, str], np.ndarray] = {}
         self.history: list[frozenset[str]] = []
         """Items liked together in prior sessions (what the collaborative scorer learns from)."""
@@ -88,7 +88,8 @@ class ItemStore:
         return self._mask("term", term.lower(), self._item_terms)
 
     def category_mask(self, leaf: str) -> np.ndarray:
-        """Which items list ``leaf`` as the last level of any of their categories."""
+        """Which items list ``leaf`` as the last level of any of their categories, or as a part of it
+        (:meth:`~mmrec.catalog.Item.leaf_names`)."""
         return self._mask("leaf", leaf, self._item_leaves)
 
     def _mask(self, kind: str, key: str, sets: list[set[str]]) -> np.ndarray:
@@ -106,7 +107,7 @@ def _terms_of(item: Item) -> set[str]:
     words = {w.lower() for w in item.attribute_words()}
     if item.color:
         words.add(item.color.lower())
-    words.update(c.rsplit("/", 1)[-1].lower() for c in item.categories)
+    words.update(leaf.lower() for leaf in item.leaf_names())
     return words
 
 

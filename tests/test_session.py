@@ -213,3 +213,23 @@ def test_a_lighter_jacket_is_about_weight_not_colour(mini):
     assert "include_colors" not in turn.understood["filters"]
     assert "Jackets" in turn.understood["wants"]
     assert "lighter" not in turn.understood["filters"]
+
+
+def test_a_tank_top_means_the_womens_bras_and_tanks_too(mini):
+    """Luma files men's tanks under "Tanks" and women's under "Bras & Tanks": a shopper asking for a tank
+    top, or only tanks, means both."""
+    tanks = {item.id for item in mini.catalog if item.leaf_category in ("Tanks", "Bras & Tanks")}
+    womens = {item.id for item in mini.catalog if item.leaf_category == "Bras & Tanks"}
+    assert womens and tanks - womens
+
+    session = Session(mini, top_k=len(tanks))
+    turn = session.submit(Review("I'd love a tank top for the gym"))
+    assert turn.error is None
+    assert set(turn.understood["wants"]) >= {"Tanks"}
+    top = [r.id for r in turn.ranked]
+    assert len(set(top) & tanks) >= len(tanks) - 1, "the tanks of both departments lead the list"
+    assert set(top) & womens
+
+    turn = session.submit(Review("only tanks please"))
+    assert turn.error is None
+    assert {r.id for r in turn.ranked} == tanks

@@ -11,10 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ..catalog import Catalog
+from ..catalog import Catalog, leaf_parts
 
 CATEGORY, COLOR, ATTRIBUTE = "category", "color", "attribute"
 
@@ -210,7 +208,7 @@ def _index(vocabulary: Vocabulary) -> tuple[dict[tuple[str, ...], tuple[str, str
     for category in vocabulary.categories:
         add(category, category, CATEGORY)
     for category in vocabulary.categories:  # "Hoodies & Sweatshirts" is also "hoodie" and "sweatshirt"
-        for part in re.split(r"\s*(?:&|\band\b|,|/)\s*", category):
+        for part in leaf_parts(category)[1:]:
             add(part, category, CATEGORY)
     for color in vocabulary.colors:
         add(color, color, COLOR)
