@@ -45,6 +45,8 @@ class RankedItem:
     reason: str
     features: dict[str, float] = field(default_factory=dict)
     """Raw (unweighted) score of every scorer, including those without evidence this turn (0)."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """Per scorer that names one, the words behind its contribution to this item (``Jackets, Blue``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's form of the row (rounded; no features)."""
@@ -63,6 +65,7 @@ class RankedItem:
             "features": dict(self.features),
             "contributions": dict(self.contributions),
             "reason": self.reason,
+            **({"labels": dict(self.labels)} if self.labels else {}),
         }
 
     @classmethod
@@ -73,6 +76,7 @@ class RankedItem:
             contributions={k: float(v) for k, v in record.get("contributions", {}).items()},
             reason=record.get("reason", ""),
             features={k: float(v) for k, v in record.get("features", {}).items()},
+            labels=dict(record.get("labels", {})),
         )
 
 
@@ -115,10 +119,11 @@ def rank(
     for pos, score in zip(picked.tolist(), scores.tolist()):
         row = int(rows[pos])
         contributions = {m: float(c[pos]) for m, c in parts.items()}
-        reason = ""
+        reason, labels = "", {}
         if config.explanations:
             reasons = [r for s in active for r in s.reasons(summary, row, contributions[s.name])]
             reason = explain(reasons, profile_empty=summary.empty, diversity=contributions.get("diversity", 0.0))
+            labels = {s.name: label for s in active if (label := s.label(summary, row))}
         out.append(
             RankedItem(
                 store.catalog[row].id,
@@ -126,6 +131,7 @@ def rank(
                 contributions,
                 reason,
                 {name: float(f[pos]) for name, f in features.items()},
+                labels,
             )
         )
     return out

@@ -17,7 +17,8 @@ config            that config in full (so a replay can reproduce it)
 catalog           ``{"name": ..., "hash": ...}`` of the catalog ranked
 encoders          space -> model name (``text``, ``image``, ``clip_text``, ``speech``)
 shown             the list after the turn; per position ``id``, ``score``, ``features`` (raw score
-                  of every scorer), ``contributions`` (weighted), ``reason``
+                  of every scorer), ``contributions`` (weighted), ``reason``, and ``labels`` where a
+                  scorer named what it found in the item (``{"attributes": "Jackets, Blue"}``)
 changes           ids that ``entered``, ``left``, ``rose``, ``fell`` against the previous list
 chips             the profile after the turn as removable chips: ``id``, ``kind`` (``filter``,
                   ``term``, ``interaction``), ``label`` (see :mod:`mmrec.chips`)

@@ -233,3 +233,20 @@ def test_a_tank_top_means_the_womens_bras_and_tanks_too(mini):
     turn = session.submit(Review("only tanks please"))
     assert turn.error is None
     assert {r.id for r in turn.ranked} == tanks
+
+
+def test_each_cards_attribute_bar_names_the_words_that_item_carries(mini):
+    from mmrec.ui.render import render_cards
+
+    session = Session(mini, top_k=12)
+    turn = session.submit(Review("a blue jacket, not black"))
+    assert turn.error is None
+    labels = [r.labels.get("attributes") for r in turn.ranked]
+    for r, label in zip(turn.ranked, labels, strict=True):
+        item = mini.catalog.get(r.id)
+        if r.contributions.get("attributes", 0) > 0:
+            assert label and ("Jackets" in label) == (item.leaf_category == "Jackets")
+            assert ("Blue" in label) == (item.color == "Blue"), (r.id, label)
+    assert len({label for label in labels if label}) >= 2, "cards matching different words say so"
+    html = render_cards(mini.catalog, turn.ranked, turn=session.turn)
+    assert "Jackets, Blue +" in html

@@ -30,8 +30,7 @@ class AttributeScorer(Scorer):
 
     def reasons(self, summary: ProfileSummary, row: int, contribution: float) -> list[Reason]:
         """The item's own matched terms, the avoided ones it is free of, and clashes, each with its source."""
-        matched = [t for t, w in summary.terms.items() if w > 0 and self.store.term_mask(t)[row]][:3]
-        clashes = [t for t, w in summary.terms.items() if w < 0 and self.store.term_mask(t)[row]][:2]
+        matched, clashes = self._carried(summary, row)
         free_of = [t for t, w in summary.terms.items() if w < 0 and not self.store.term_mask(t)[row]][:2]
         out = []
         if matched:
@@ -43,6 +42,21 @@ class AttributeScorer(Scorer):
                 Reason("clashes", contribution, f"though it is {', '.join(clashes)}{_origins(summary, clashes)}")
             )
         return out
+
+    def label(self, summary: ProfileSummary, row: int) -> str | None:
+        """The words behind this item's bar: "Jackets, Blue", "is Black", "Jackets; is Black"."""
+        matched, clashes = self._carried(summary, row)
+        parts = [", ".join(matched)] if matched else []
+        parts += [f"is {' or '.join(clashes)}"] if clashes else []
+        return "; ".join(parts) or None
+
+    def _carried(self, summary: ProfileSummary, row: int) -> tuple[list[str], list[str]]:
+        """The wanted terms item ``row`` carries (up to 3) and the avoided ones it carries (up to 2),
+        weightiest first (a category before a colour)."""
+        carried = sorted(
+            ((t, w) for t, w in summary.terms.items() if self.store.term_mask(t)[row]), key=lambda tw: -abs(tw[1])
+        )
+        return [t for t, w in carried if w > 0][:3], [t for t, w in carried if w < 0][:2]
 
 
 def _origins(summary: ProfileSummary, terms: list[str]) -> str:

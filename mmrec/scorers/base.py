@@ -57,3 +57,8 @@ class Scorer(ABC):
     def reasons(self, summary: ProfileSummary, row: int, contribution: float) -> list[Reason]:
         """Clauses explaining what this source did to item ``row`` (its weighted ``contribution``)."""
         return []
+
+    def label(self, summary: ProfileSummary, row: int) -> str | None:
+        """A few words naming what this source found in item ``row`` (its bar's caption), or None for
+        the source's own name."""
+        return None

@@ -216,7 +216,7 @@ def _card(
         tags.append('<span class="mm-badge mm-liked">liked</span>')
     meta = " · ".join(esc(p) for p in (format_price(item.price), item.leaf_category, item.color) if p)
     score = f'<span class="mm-score" title="fused score">score {r.score:+.3f}</span>' if r is not None else ""
-    why = f'{_bars(r.contributions, scale)}<p class="mm-reason">{esc(r.reason)}</p>' if explain and r else ""
+    why = f'{_bars(r.contributions, scale, r.labels)}<p class="mm-reason">{esc(r.reason)}</p>' if explain and r else ""
     review = (
         f'<button class="mm-review-this" data-action="focus" data-item="{item_id}" aria-pressed="{str(focused).lower()}" '
         f'aria-label="Review {name}">{"✓ Reviewing" if focused else "✍️ Review this"}</button>'
@@ -237,18 +237,20 @@ def _card(
     )
 
 
-def _bars(contributions: dict[str, float], scale: float) -> str:
-    """One chip per modality that moved the score noticeably: a bar as long as its share, + or −."""
+def _bars(contributions: dict[str, float], scale: float, labels: dict[str, str] | None = None) -> str:
+    """One chip per modality that moved the score noticeably: a bar as long as its share, + or −,
+    captioned by what that modality found in this item where it says (``labels``), else by its name."""
     chips = []
     for modality, value in sorted(contributions.items(), key=lambda kv: -abs(kv[1])):
         if abs(value) < 0.005:
             continue
         sign = "pos" if value > 0 else "neg"
-        label = MODALITY_LABELS.get(modality, modality)
+        name = MODALITY_LABELS.get(modality, modality)
+        caption = (labels or {}).get(modality) or name
         width = max(8, round(40 * abs(value) / scale))
         chips.append(
-            f'<span class="mm-chip mm-{sign}" title="{esc(label)} contribution {value:+.3f}">'
-            f'<span class="mm-bar" style="width:{width}px" aria-hidden="true"></span>{esc(label)} {value:+.2f}</span>'
+            f'<span class="mm-chip mm-{sign}" title="{esc(name)} contribution {value:+.3f}">'
+            f'<span class="mm-bar" style="width:{width}px" aria-hidden="true"></span>{esc(caption)} {value:+.2f}</span>'
         )
     return f'<div class="mm-bars">{"".join(chips)}</div>' if chips else ""
 
