@@ -29,7 +29,7 @@ Why each number is what it is:
   of the catalog.
 - ``photo_match_floor``: per image encoder (by name prefix, the longest wins), the cosine to the
   closest catalog photo at or under which an uploaded photo is "no close match" and leaves the
-  profile alone. ``visual-features-v3``: 0.3 (``python -m mmrec.bench photo_robustness``, Luma):
+  profile alone. ``visual-features-v4``: 0.3 (``python -m mmrec.bench photo_robustness``, Luma):
   under it fall only 1.3-2.4% of each perturbation's snapshots, those in which the encoder finds no
   object on a backdrop (the video thumbnails, the tightest crops), which score 0 like noise, solid
   colours and scenes; shapes or a scene printed on a white page score 0.74-0.82 and pass (that

@@ -57,7 +57,7 @@ def _product(colour: tuple[int, int, int], shape: str = "shirt", size: int = 256
 def test_status_is_available_but_degraded_with_reason(encoder: VisualFeatureEncoder) -> None:
     status = VisualFeatureEncoder(reason="no CLIP weights could be loaded: offline").status
     assert status.available and status.degraded and "offline" in status.reason
-    assert encoder.modality == "image" and encoder.name == "visual-features-v3"
+    assert encoder.modality == "image" and encoder.name == "visual-features-v4"
 
 
 def test_vectors_are_unit_length_deterministic_and_of_declared_dim(encoder: VisualFeatureEncoder) -> None:
@@ -134,7 +134,7 @@ def test_projected_encoder_gives_unit_vectors_of_projected_dim_and_degraded_stat
     v = projected.encode([_product((120, 80, 200))])
     assert v.shape == (1, projected.dim) and projected.dim == projection.dim
     np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
-    assert projected.name.startswith("visual-features-v3+catalog-lda-")
+    assert projected.name.startswith("visual-features-v4+catalog-lda-")
     assert projected.status.degraded and "shape fitted to this catalog's categories" in projected.status.reason
 
 

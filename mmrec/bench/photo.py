@@ -28,7 +28,7 @@ from ..index import EmbeddingIndex
 from ..session import Session
 from .common import peak_rss_mb, report, summarize_ms, time_calls
 
-TARGET_MS = {"visual-features-v3": 100.0, "clip:ViT-B-32/random": 300.0}
+TARGET_MS = {"visual-features-v4": 100.0, "clip:ViT-B-32/random": 300.0}
 
 
 def upload_photo(path: Path, side: int = 2048) -> bytes:

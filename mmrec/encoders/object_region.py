@@ -38,11 +38,6 @@ FACING = 0.03
 """An object whose pixels' mean lies this share of its box's width right of the middle is mirrored;
 nearer the middle it is left as it is (a near-symmetric object would flip back and forth)."""
 
-_SRGB_TO_XYZ = np.array(
-    [[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]], dtype=np.float32
-)
-_D65_WHITE = np.array([0.95047, 1.0, 1.08883], dtype=np.float32)
-
 
 @dataclass(frozen=True)
 class ObjectRegion:
@@ -58,12 +53,9 @@ class ObjectRegion:
 
 
 def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
-    """CIELAB (D65) of an ``HxWx3`` uint8 sRGB array, as float32 ``HxWx3``."""
-    c = rgb.astype(np.float32) / 255.0
-    c = np.where(c > 0.04045, ((c + 0.055) / 1.055) ** 2.4, c / 12.92)
-    xyz = c @ _SRGB_TO_XYZ.T / _D65_WHITE
-    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
-    return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], -1)
+    """CIELAB (D65) of an ``HxWx3`` uint8 sRGB array, as float32 ``HxWx3`` (OpenCV's conversion: a tenth
+    of the time of the same formulas in numpy)."""
+    return cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
 
 
 def find_object(lab: np.ndarray) -> ObjectRegion:

@@ -78,7 +78,7 @@ class VisualFeatureEncoder(EmbeddingEncoder):
 
     @property
     def name(self) -> str:
-        return "visual-features-v3"
+        return "visual-features-v4"
 
     @property
     def status(self) -> Status:
