@@ -30,8 +30,8 @@ class ItemStore:
         self.prior, self.prior_note = rating_prior(catalog)
         self.colors = np.array([(item.color or "").lower() for item in catalog], dtype=object)
         self.leaves = [item.leaf_category for item in catalog]
-        self._item_terms = [_terms_of(item) for item in catalog]
         self._item_leaves = [item.leaf_names() for item in catalog]
+        self._item_terms = [_terms_of(item, leaves) for item, leaves in zip(catalog, self._item_leaves, strict=True)]
         self._masks: dict[tuple[str, str], np.ndarray] = {}
         self.history: list[frozenset[str]] = []
         """Items liked together in prior sessions (what the collaborative scorer learns from)."""
@@ -103,11 +103,12 @@ class ItemStore:
             return mask
 
 
-def _terms_of(item: Item) -> set[str]:
+def _terms_of(item: Item, leaves: set[str]) -> set[str]:
+    """The lower-cased words ``item`` carries: attribute words, its colour, and its ``leaves``."""
     words = {w.lower() for w in item.attribute_words()}
     if item.color:
         words.add(item.color.lower())
-    words.update(leaf.lower() for leaf in item.leaf_names())
+    words.update(leaf.lower() for leaf in leaves)
     return words
 
 

@@ -19,6 +19,7 @@ import argparse
 import os
 import random
 import re
+import ssl
 import sys
 import tempfile
 import threading
@@ -156,8 +157,6 @@ def clients(url: str, count: int) -> list[Any]:
     afresh (about 30 ms of CPU, several times per action) unless given one: on the loopback that made
     the load generator burn more CPU than the server it measures.
     """
-    import ssl
-
     from gradio_client import Client
 
     tls = ssl.create_default_context()

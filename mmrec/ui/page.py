@@ -138,7 +138,8 @@ def queue(name: str) -> dict[str, Any]:
 
 
 def one_at_a_time(handler: Callable[..., Any]) -> Callable[..., Any]:
-    """``handler(self, visit, ...)`` run under its visit's lock (a new visit when the browser has none)."""
+    """``handler(self, visit, ...)`` run under its visit's lock (a new visit when the browser has none);
+    its HTML outputs leave as :func:`ascii_html`."""
 
     @functools.wraps(handler)
     def run(self: App, visit: Visit | None, *args: Any, **kwargs: Any) -> Any:

@@ -237,7 +237,7 @@ def _card(
     )
 
 
-def _bars(contributions: dict[str, float], scale: float, labels: dict[str, str] | None = None) -> str:
+def _bars(contributions: dict[str, float], scale: float, labels: dict[str, str]) -> str:
     """One chip per modality that moved the score noticeably: a bar as long as its share, + or −,
     captioned by what that modality found in this item where it says (``labels``), else by its name."""
     chips = []
@@ -246,7 +246,7 @@ def _bars(contributions: dict[str, float], scale: float, labels: dict[str, str] 
             continue
         sign = "pos" if value > 0 else "neg"
         name = MODALITY_LABELS.get(modality, modality)
-        caption = (labels or {}).get(modality) or name
+        caption = labels.get(modality) or name
         width = max(8, round(40 * abs(value) / scale))
         chips.append(
             f'<span class="mm-chip mm-{sign}" title="{esc(name)} contribution {value:+.3f}">'
