@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
+import sys
+import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,7 +16,7 @@ from mmrec.audio import SAMPLE_RATE, load_audio
 from mmrec.bench.speech import load_clip_spec, normalize_words, word_error_rate
 from mmrec.encoders.registry import available_encoders, load_encoder
 from mmrec.encoders.transcriber import Transcriber, Transcript
-from mmrec.encoders.whisper_ct2 import repeats
+from mmrec.encoders.whisper_ct2 import DECODE_NICENESS, repeats
 from mmrec.errors import AudioInputError, MMRecError, ModelUnavailableError
 from mmrec.runtime_settings import RuntimeSettings
 from mmrec.understanding import extract_rating
@@ -162,6 +166,30 @@ def test_whisper_base_still_hears_speech_in_noise(transcripts):
 @pytest.mark.parametrize("file", ["silence.wav", "noise_only.wav"])
 def test_silence_and_noise_only_clips_are_no_speech(transcripts, file):
     assert transcripts[file].no_speech and transcripts[file].text == ""
+
+
+def _threads() -> dict[int, tuple[int, int]]:
+    """This process's threads: id -> (nice value, CPU clock ticks so far), from /proc."""
+    threads = {}
+    for task in Path("/proc/self/task").iterdir():
+        with contextlib.suppress(OSError):  # a thread that ended while being read
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            threads[int(task.name)] = (int(fields[16]), int(fields[11]) + int(fields[12]))
+    return threads
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="per-thread nice values are a Linux feature")
+def test_whisper_decodes_below_the_priority_of_the_rest_of_the_app(whisper_base, voice_clips):
+    # While one visitor's clip decodes, the others' likes and reviews must get the CPU first.
+    before = _threads()
+    for _ in range(3):
+        whisper_base.transcribe(voice_clips / "rated_01.wav")
+    after = _threads()
+    spent = {tid: ticks - before.get(tid, (0, 0))[1] for tid, (_, ticks) in after.items()}
+    niced = sum(spent[tid] for tid, (nice, _) in after.items() if nice == DECODE_NICENESS)
+    assert niced > 0.7 * sum(spent.values()), (after, spent)
+    assert after[threading.get_native_id()][0] == before[threading.get_native_id()][0]
 
 
 @pytest.mark.slow

@@ -4,17 +4,26 @@ Clips are at most 30 s, so each is one Whisper window. The encoder runs on the c
 margin (at least :data:`MIN_WINDOW_FRAMES`) instead of a full 30 s window, which cuts CPU time by
 about half; should that shortened window make Whisper loop (output too long, too compressible, or a
 repeated run of words such as "Solid 3 Solid 3"), the clip is decoded again on the full window.
+
+CTranslate2 decodes in threads of its own, started when the model is built; they run at a lower priority
+(:data:`DECODE_NICENESS`) than the rest of the app, so that while one visitor's clip decodes, everyone else's
+likes, reviews and photos still get the CPU first. A decode with nothing else to do runs as fast as before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
 import re
 import shutil
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -31,6 +40,10 @@ FULL_WINDOW_FRAMES = 3000  # 30 s of 10 ms mel frames: Whisper's native input
 MIN_WINDOW_FRAMES = 1000
 MARGIN_FRAMES = 300
 CPU_THREADS = 2
+DECODE_NICENESS = 10
+"""Linux nice value of the decoding threads: at 10 a busy thread of the default 0 gets ~90% of a shared core."""
+
+T = TypeVar("T")
 
 
 class FasterWhisperTranscriber(Transcriber):
@@ -59,7 +72,9 @@ class FasterWhisperTranscriber(Transcriber):
         source = self._model_name
         if source == DEFAULT_MODEL and _packaged_data_dirs():
             source = str(packaged_model_dir(self.cache_dir))
-        model = WhisperModel(source, device="cpu", compute_type=self.compute_type, cpu_threads=CPU_THREADS)
+        model = at_low_priority(
+            lambda: WhisperModel(source, device="cpu", compute_type=self.compute_type, cpu_threads=CPU_THREADS)
+        )
         self._tokenizer = Tokenizer(
             model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=LANGUAGE
         )
@@ -107,6 +122,22 @@ class FasterWhisperTranscriber(Transcriber):
         )
         looped = len(tokens) >= max_tokens or compression_ratio(text) > MAX_COMPRESSION_RATIO or repeats(text)
         return decoded, looped
+
+
+def at_low_priority(build: Callable[[], T]) -> T:
+    """``build()``, called in a thread niced by :data:`DECODE_NICENESS`: the threads it starts inherit that.
+
+    Linux gives each thread its own nice value (elsewhere it would apply to the whole process, so this
+    changes nothing there). Raising one's own nice value needs no privilege.
+    """
+    with ThreadPoolExecutor(1, thread_name_prefix="whisper-load", initializer=_lower_priority) as pool:
+        return pool.submit(build).result()
+
+
+def _lower_priority() -> None:
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError):  # a sandbox that forbids it: decode at normal priority
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), DECODE_NICENESS)
 
 
 def repeats(text: str) -> bool:
