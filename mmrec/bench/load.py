@@ -1,13 +1,16 @@
 """Many people on the served page at once: per-action p50/p95 for 1 against N sessions, errors, leaks, RSS.
 
-    python -m mmrec.bench load [--short] [--sessions 20] [--seconds 120] [--think-s 3] [--visits 500] [--out FILE]
+    python -m mmrec.bench load [--short] [--runs 3] [--sessions 20] [--seconds 120] [--think-s 3] [--visits 500]
+                               [--out FILE]
 
 ``python app.py`` serves the catalog on 127.0.0.1 (with its API schema on, which ``gradio_client`` reads);
 each session is one ``gradio_client`` client (its own session hash and page state) in a thread, calling the
 page's own events: reviews, likes, photos ("More like this") and voice ratings, with the example photos and
-clips the page offers. A session pauses ``--think-s`` on average (jittered 0.5-1.5x) between actions. First
-one session alone, then ``--sessions`` at once, timed client-side (upload included); then short visits until
-``--visits`` sessions have been served, and the server's RSS after the first N against after all of them.
+clips the page offers. A session pauses ``--think-s`` on average (jittered 0.5-1.5x) between actions. One
+session alone, then ``--sessions`` at once, timed client-side (upload included), ``--runs`` times over on the
+same server; each action's p95 ratio (N sessions against one) is given per run and over all runs pooled.
+Then short visits until ``--visits`` sessions have been served, and the server's RSS after the runs
+against after all of them.
 
 Every answer is checked: no exception, no refusal, and a history holding only this session's actions (each
 review carries a session marker; the newest turn number equals the session's own count of actions).
@@ -51,17 +54,24 @@ MESSAGES = slice(6, 10)
 
 @dataclass
 class Tally:
-    """What every session saw: seconds per (phase, action), errors, refusals and leaks."""
+    """What every session saw: seconds per (run, phase, action), errors, refusals and leaks; the server's CPU."""
 
-    times: dict[tuple[str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
+    times: dict[tuple[int, str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
+    """(run, phase, action kind) -> seconds of each answer."""
     errors: list[str] = field(default_factory=list)
     refusals: list[str] = field(default_factory=list)
     leaks: list[str] = field(default_factory=list)
+    server_cpu_s: float = 0.0
+    """CPU seconds the server spent during the N-session phases."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, phase: str, kind: str, seconds: float) -> None:
+    def add(self, run: int, phase: str, kind: str, seconds: float) -> None:
         with self.lock:
-            self.times[phase, kind].append(seconds)
+            self.times[run, phase, kind].append(seconds)
+
+    def seconds(self, phase: str, kind: str, run: int | None = None) -> list[float]:
+        """The answers' seconds in ``phase`` for ``kind``: of one run, or of every run (``run=None``)."""
+        return [t for (r, p, k), ts in self.times.items() if p == phase and k == kind and run in (None, r) for t in ts]
 
     def note(self, bucket: list[str], text: str) -> None:
         with self.lock:
@@ -85,8 +95,8 @@ class Visitor:
         self.client, self.sid, self.media, self.tally, self.rng = client, sid, media, tally, rng
         self.turns = 0
 
-    def act(self, kind: str, phase: str) -> None:
-        """Send one action of ``kind`` and check its answer; its seconds go to ``phase``."""
+    def act(self, kind: str, phase: str, run: int = 0) -> None:
+        """Send one action of ``kind`` and check its answer; its seconds go to ``phase`` of ``run``."""
         from gradio_client import handle_file
 
         item = self.rng.choice(self.media.items)
@@ -105,7 +115,7 @@ class Visitor:
         except Exception as e:  # any failure of the served app is counted, never raised
             self.tally.note(self.tally.errors, f"s{self.sid} {kind}: {type(e).__name__}: {e}")
             return
-        self.tally.add(phase, kind, time.perf_counter() - started)
+        self.tally.add(run, phase, kind, time.perf_counter() - started)
         self.turns += 1
         self._check(kind, out)
 
@@ -125,12 +135,12 @@ class Visitor:
             seen = latest.group(1) if latest else "none"
             self.tally.note(self.tally.leaks, f"s{self.sid}: newest turn {seen}, but it sent {self.turns} actions")
 
-    def run(self, phase: str, until: float, think_s: float) -> None:
+    def run(self, phase: str, until: float, think_s: float, run: int = 0) -> None:
         """Act (kinds drawn by :data:`ACTIONS`) with jittered pauses of ``think_s`` until ``until``."""
         kinds, weights = list(ACTIONS), list(ACTIONS.values())
         time.sleep(self.rng.uniform(0, think_s))  # sessions do not start in step
         while time.monotonic() < until:
-            self.act(self.rng.choices(kinds, weights)[0], phase)
+            self.act(self.rng.choices(kinds, weights)[0], phase, run)
             time.sleep(think_s * self.rng.uniform(0.5, 1.5))
 
 
@@ -148,6 +158,14 @@ def rss_mb(pid: int) -> float:
     import psutil
 
     return round(psutil.Process(pid).memory_info().rss / 2**20, 1)
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) process ``pid`` has used so far."""
+    import psutil
+
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
 
 
 def clients(url: str, count: int) -> list[Any]:
@@ -170,17 +188,25 @@ def measure(url: str, pid: int, media: Media, args: argparse.Namespace) -> tuple
     warm = Visitor(pool[0], 0, media, tally, random.Random(0))
     for kind in ACTIONS:
         warm.act(kind, "warm-up")
-    Visitor(pool[0], 1, media, tally, random.Random(1)).run(
-        "1 session", time.monotonic() + args.single_seconds, args.single_think_s
-    )
-    until = time.monotonic() + args.seconds
-    in_threads(
-        args.sessions,
-        lambda n: Visitor(pool[n], 2 + n, media, tally, random.Random(2 + n)).run(
-            f"{args.sessions} sessions", until, args.think_s
-        ),
-    )
-    served = 2 + args.sessions
+
+    def one_run(run: int, alone: int) -> int:
+        """Session ``alone`` by itself, then the next ``args.sessions`` at once; the next free session number."""
+        Visitor(pool[0], alone, media, tally, random.Random(alone)).run(
+            "1 session", time.monotonic() + args.single_seconds, args.single_think_s, run
+        )
+        until, cpu = time.monotonic() + args.seconds, cpu_s(pid)
+        in_threads(
+            args.sessions,
+            lambda n: Visitor(pool[n], alone + 1 + n, media, tally, random.Random(alone + 1 + n)).run(
+                f"{args.sessions} sessions", until, args.think_s, run
+            ),
+        )
+        tally.server_cpu_s += cpu_s(pid) - cpu
+        return alone + 1 + args.sessions
+
+    served = 1
+    for run in range(args.runs):
+        served = one_run(run, served)
     rss = {f"after {served} sessions": rss_mb(pid)}
     short = max(0, args.visits - served)
     workers = min(args.sessions, short) or 1
@@ -198,14 +224,23 @@ def measure(url: str, pid: int, media: Media, args: argparse.Namespace) -> tuple
     return tally, rss
 
 
-def rows_of(tally: Tally, sessions: int) -> list[dict[str, Any]]:
-    """Per action: p50/p95 alone and with ``sessions`` at once, and the ratio of the p95s."""
+def p95_ratio(tally: Tally, sessions: int, kind: str, run: int | None = None) -> float | None:
+    """p95 of ``kind`` with ``sessions`` at once over its p95 alone (of one run, or pooled); None if unmeasured."""
+    alone, many = tally.seconds("1 session", kind, run), tally.seconds(f"{sessions} sessions", kind, run)
+    if not alone or not many:
+        return None
+    return round(summarize_ms(many)["p95_ms"] / summarize_ms(alone)["p95_ms"], 2)
+
+
+def rows_of(tally: Tally, sessions: int, runs: int) -> list[dict[str, Any]]:
+    """Per action: p50/p95 alone and with ``sessions`` at once over all runs, their p95 ratio, and each run's."""
     rows = []
     for kind in ACTIONS:
-        alone, many = tally.times.get(("1 session", kind)), tally.times.get((f"{sessions} sessions", kind))
+        alone, many = tally.seconds("1 session", kind), tally.seconds(f"{sessions} sessions", kind)
         if not alone or not many:
             continue
         one, lots = summarize_ms(alone), summarize_ms(many)
+        by_run = [p95_ratio(tally, sessions, kind, run) for run in range(runs)]
         rows.append(
             {
                 "action": kind,
@@ -215,7 +250,9 @@ def rows_of(tally: Tally, sessions: int) -> list[dict[str, Any]]:
                 f"n_{sessions}": lots["n"],
                 f"p50_{sessions}_ms": lots["p50_ms"],
                 f"p95_{sessions}_ms": lots["p95_ms"],
-                "p95_ratio": round(lots["p95_ms"] / one["p95_ms"], 2),
+                "p95_ratio": p95_ratio(tally, sessions, kind),
+                "p95_ratio_by_run": " ".join("-" if r is None else f"{r:.2f}" for r in by_run),
+                "worst_run_ratio": max((r for r in by_run if r is not None), default=None),
             }
         )
     return rows
@@ -242,7 +279,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             seconds = round(time.monotonic() - started, 1)
         finally:
             stop_app(proc)
-    rows = rows_of(tally, args.sessions)
+    rows = rows_of(tally, args.sessions, args.runs)
     first, *_, last = [*rss.values()] * 2  # one value when no short visits were run
     checks = {
         "errors": len(tally.errors),
@@ -250,7 +287,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "cross_session_leaks": len(tally.leaks),
         "rss_mb": rss,
         "rss_growth": round(last / first - 1, 4),
+        "server_cpu_ms_per_action": round(
+            1000 * tally.server_cpu_s / max(1, sum(r[f"n_{args.sessions}"] for r in rows))
+        ),
         "worst_p95_ratio": max((r["p95_ratio"] for r in rows), default=None),
+        "worst_run_p95_ratio": max((r["worst_run_ratio"] for r in rows), default=None),
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "seconds": seconds,
         "examples": (tally.errors + tally.refusals + tally.leaks)[:10],
@@ -264,13 +305,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description="Per-action latency of 1 against N simultaneous sessions on the page.")
     p.add_argument("--catalog", type=Path, default=ROOT / "assets" / "demo_catalog")
+    p.add_argument("--runs", type=int, default=3, help="times the 1-session and N-session phases are repeated")
     p.add_argument("--sessions", type=int, default=20)
     p.add_argument("--seconds", type=float, default=120, help="how long the N sessions act")
     p.add_argument("--think-s", type=float, default=3.0, help="mean pause between a session's actions")
     p.add_argument("--single-seconds", type=float, default=60, help="how long the lone session acts")
     p.add_argument("--single-think-s", type=float, default=1.0)
     p.add_argument("--visits", type=int, default=500, help="sessions served in all (short visits after the N)")
-    p.add_argument("--short", action="store_true", help="a ~30 s check: 4 sessions for 15 s, 40 visits")
+    p.add_argument("--short", action="store_true", help="a ~30 s check: 1 run, 4 sessions for 15 s, 40 visits")
     p.add_argument("--out", type=Path, default=ROOT / "bench-results" / "load.json")
     return p
 
@@ -279,7 +321,7 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line's settings (``--short`` sets its own sizes)."""
     args = parser().parse_args(argv)
     if args.short:
-        args.sessions, args.seconds, args.single_seconds, args.visits = 4, 15, 8, 40
+        args.runs, args.sessions, args.seconds, args.single_seconds, args.visits = 1, 4, 15, 8, 40
     return args
 
 
