@@ -127,8 +127,8 @@ class FasterWhisperTranscriber(Transcriber):
 def at_low_priority(build: Callable[[], T]) -> T:
     """``build()``, called in a thread niced by :data:`DECODE_NICENESS`: the threads it starts inherit that.
 
-    Linux gives each thread its own nice value (elsewhere it would apply to the whole process, so this
-    changes nothing there). Raising one's own nice value needs no privilege.
+    Linux gives each thread its own nice value; elsewhere a nice value is the whole process's, so it is left
+    alone there. Raising one's own nice value needs no privilege.
     """
     with ThreadPoolExecutor(1, thread_name_prefix="whisper-load", initializer=_lower_priority) as pool:
         return pool.submit(build).result()
