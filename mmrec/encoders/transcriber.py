@@ -138,8 +138,9 @@ def heard(decoded: Decoded) -> bool:
 
     Whisper drops a window only when both fail; here either does, as the words become a rating. Speech under
     a WAV header that says 8 kHz for 16 kHz samples, read as "So that's true. That's true.", has 0.39 and
-    -1.29; a header saying 8-bit gives "I don't know what to do." at 0.54 and -1.5; the spoken fixtures,
-    noisy ones included, have at most 0.12 and at least -0.56.
+    -1.29 (on another machine, "Fusks! Fusks! Fusks!" at 0.35 and -0.81, which the understanding then refuses
+    as no words); a header saying 8-bit gives "I don't know what to do." at 0.54 and -1.5; the spoken
+    fixtures, noisy ones included, have at most 0.12 and at least -0.56.
     """
     return decoded.no_speech_prob <= NO_SPEECH_PROB and decoded.avg_logprob >= LOGPROB_FLOOR
 
