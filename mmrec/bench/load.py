@@ -9,8 +9,8 @@ page's own events: reviews, likes, photos ("More like this") and voice ratings, 
 clips the page offers. A session pauses ``--think-s`` on average (jittered 0.5-1.5x) between actions. One
 session alone, then ``--sessions`` at once, timed client-side (upload included), ``--runs`` times over on the
 same server; each action's p95 ratio (N sessions against one) is given per run and over all runs pooled.
-Then short visits until ``--visits`` sessions have been served, and the server's RSS after the runs
-against after all of them.
+Then short visits until ``--visits`` sessions have been served; the server's RSS is taken after the first
+run's N sessions and after all runs, and its growth is from the first of those to after all the visits.
 
 Every answer is checked: no exception, no refusal, and a history holding only this session's actions (each
 review carries a session marker; the newest turn number equals the session's own count of actions).
@@ -204,10 +204,11 @@ def measure(url: str, pid: int, media: Media, args: argparse.Namespace) -> tuple
         tally.server_cpu_s += cpu_s(pid) - cpu
         return alone + 1 + args.sessions
 
-    served = 1
+    served, rss = 1, {}
     for run in range(args.runs):
         served = one_run(run, served)
-    rss = {f"after {served} sessions": rss_mb(pid)}
+        rss.setdefault(f"after {served} sessions", rss_mb(pid))  # the first run's N, as well as all runs'
+    rss[f"after {served} sessions"] = rss_mb(pid)
     short = max(0, args.visits - served)
     workers = min(args.sessions, short) or 1
 
