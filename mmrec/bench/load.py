@@ -9,8 +9,8 @@ page's own events: reviews, likes, photos ("More like this") and voice ratings, 
 clips the page offers. A session pauses ``--think-s`` on average (jittered 0.5-1.5x) between actions. One
 session alone, then ``--sessions`` at once, timed client-side (upload included), ``--runs`` times over on the
 same server; each action's p95 ratio (N sessions against one) is given per run and over all runs pooled.
-Then short visits until ``--visits`` sessions have been served; the server's RSS is taken after the first
-run's N sessions and after all runs, and its growth is from the first of those to after all the visits.
+Then short visits until ``--visits`` sessions have been served; the server's RSS is taken after each run and
+after the visits, and its growth is from after the first run's N sessions to after all the visits.
 
 Every answer is checked: no exception, no refusal, and a history holding only this session's actions (each
 review carries a session marker; the newest turn number equals the session's own count of actions).
@@ -48,6 +48,8 @@ REVIEWS = (
 )
 MARKER = re.compile(r"\[s(\d+)\]")
 LATEST_TURN = re.compile(r'class="mm-turn">(\d+)<')
+ALONE = "1 session"
+"""The phase in which one session acts by itself."""
 MESSAGES = slice(6, 10)
 """Where the four message boxes sit among a page event's outputs (the visit's state is not returned)."""
 
@@ -69,9 +71,14 @@ class Tally:
         with self.lock:
             self.times[run, phase, kind].append(seconds)
 
-    def seconds(self, phase: str, kind: str, run: int | None = None) -> list[float]:
-        """The answers' seconds in ``phase`` for ``kind``: of one run, or of every run (``run=None``)."""
-        return [t for (r, p, k), ts in self.times.items() if p == phase and k == kind and run in (None, r) for t in ts]
+    def seconds(self, phase: str, kind: str | None = None, run: int | None = None) -> list[float]:
+        """The answers' seconds in ``phase``: for ``kind`` (None: every kind), of ``run`` (None: every run)."""
+        return [
+            t
+            for (r, p, k), ts in self.times.items()
+            if p == phase and kind in (None, k) and run in (None, r)
+            for t in ts
+        ]
 
     def note(self, bucket: list[str], text: str) -> None:
         with self.lock:
@@ -160,6 +167,11 @@ def rss_mb(pid: int) -> float:
     return round(psutil.Process(pid).memory_info().rss / 2**20, 1)
 
 
+def crowd(sessions: int) -> str:
+    """The phase in which ``sessions`` sessions act at once."""
+    return f"{sessions} sessions"
+
+
 def cpu_s(pid: int) -> float:
     """CPU seconds (user + system) process ``pid`` has used so far."""
     import psutil
@@ -192,13 +204,13 @@ def measure(url: str, pid: int, media: Media, args: argparse.Namespace) -> tuple
     def one_run(run: int, alone: int) -> int:
         """Session ``alone`` by itself, then the next ``args.sessions`` at once; the next free session number."""
         Visitor(pool[0], alone, media, tally, random.Random(alone)).run(
-            "1 session", time.monotonic() + args.single_seconds, args.single_think_s, run
+            ALONE, time.monotonic() + args.single_seconds, args.single_think_s, run
         )
         until, cpu = time.monotonic() + args.seconds, cpu_s(pid)
         in_threads(
             args.sessions,
             lambda n: Visitor(pool[n], alone + 1 + n, media, tally, random.Random(alone + 1 + n)).run(
-                f"{args.sessions} sessions", until, args.think_s, run
+                crowd(args.sessions), until, args.think_s, run
             ),
         )
         tally.server_cpu_s += cpu_s(pid) - cpu
@@ -207,8 +219,7 @@ def measure(url: str, pid: int, media: Media, args: argparse.Namespace) -> tuple
     served, rss = 1, {}
     for run in range(args.runs):
         served = one_run(run, served)
-        rss.setdefault(f"after {served} sessions", rss_mb(pid))  # the first run's N, as well as all runs'
-    rss[f"after {served} sessions"] = rss_mb(pid)
+        rss[f"after {served} sessions"] = rss_mb(pid)
     short = max(0, args.visits - served)
     workers = min(args.sessions, short) or 1
 
@@ -227,7 +238,7 @@ def measure(url: str, pid: int, media: Media, args: argparse.Namespace) -> tuple
 
 def p95_ratio(tally: Tally, sessions: int, kind: str, run: int | None = None) -> float | None:
     """p95 of ``kind`` with ``sessions`` at once over its p95 alone (of one run, or pooled); None if unmeasured."""
-    alone, many = tally.seconds("1 session", kind, run), tally.seconds(f"{sessions} sessions", kind, run)
+    alone, many = tally.seconds(ALONE, kind, run), tally.seconds(crowd(sessions), kind, run)
     if not alone or not many:
         return None
     return round(summarize_ms(many)["p95_ms"] / summarize_ms(alone)["p95_ms"], 2)
@@ -237,7 +248,7 @@ def rows_of(tally: Tally, sessions: int, runs: int) -> list[dict[str, Any]]:
     """Per action: p50/p95 alone and with ``sessions`` at once over all runs, their p95 ratio, and each run's."""
     rows = []
     for kind in ACTIONS:
-        alone, many = tally.seconds("1 session", kind), tally.seconds(f"{sessions} sessions", kind)
+        alone, many = tally.seconds(ALONE, kind), tally.seconds(crowd(sessions), kind)
         if not alone or not many:
             continue
         one, lots = summarize_ms(alone), summarize_ms(many)
@@ -251,7 +262,7 @@ def rows_of(tally: Tally, sessions: int, runs: int) -> list[dict[str, Any]]:
                 f"n_{sessions}": lots["n"],
                 f"p50_{sessions}_ms": lots["p50_ms"],
                 f"p95_{sessions}_ms": lots["p95_ms"],
-                "p95_ratio": p95_ratio(tally, sessions, kind),
+                "p95_ratio": round(lots["p95_ms"] / one["p95_ms"], 2),
                 "p95_ratio_by_run": " ".join("-" if r is None else f"{r:.2f}" for r in by_run),
                 "worst_run_ratio": max((r for r in by_run if r is not None), default=None),
             }
@@ -288,9 +299,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "cross_session_leaks": len(tally.leaks),
         "rss_mb": rss,
         "rss_growth": round(last / first - 1, 4),
-        "server_cpu_ms_per_action": round(
-            1000 * tally.server_cpu_s / max(1, sum(r[f"n_{args.sessions}"] for r in rows))
-        ),
+        "server_cpu_ms_per_action": round(1000 * tally.server_cpu_s / max(1, len(tally.seconds(crowd(args.sessions))))),
         "worst_p95_ratio": max((r["p95_ratio"] for r in rows), default=None),
         "worst_run_p95_ratio": max((r["worst_run_ratio"] for r in rows), default=None),
         "load_average": [round(x, 2) for x in os.getloadavg()],
