@@ -10,6 +10,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+ABSENT = object()
+"""What :meth:`Interpretation._json` gives for a field that does not apply."""
 TEXT_FIELDS = ("text", "sentiment", "label", "rating", "intent", "wants", "avoids", "query_text", "polarity")
 
 
@@ -57,28 +59,36 @@ class Interpretation(Mapping[str, Any]):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form: every field that applies (text fields whenever there was text)."""
-        out: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if (f.name in TEXT_FIELDS and self.text is not None) or value not in (None, (), {}):
-                out[f.name] = list(value) if isinstance(value, tuple) else value
-        if self.action == "review":
-            out["filters"] = dict(self.filters)
-        return out
+        return {name: value for name in FIELD_NAMES if (value := self._json(name)) is not ABSENT}
+
+    def _json(self, name: str) -> Any:
+        """Field ``name`` in JSON form, or :data:`ABSENT` when it does not apply (so it is not a key)."""
+        value = getattr(self, name)
+        if name == "filters":
+            return dict(value) if value or self.action == "review" else ABSENT
+        if (name in TEXT_FIELDS and self.text is not None) or value not in (None, (), {}):
+            return list(value) if isinstance(value, tuple) else value
+        return ABSENT
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Interpretation:
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
+        values = {k: v for k, v in data.items() if k in FIELD_NAMES}
         for name in ("wants", "avoids"):
             values[name] = tuple(values.get(name) or ())
         return cls(**values)
 
     def __getitem__(self, key: str) -> Any:
-        return self.to_dict()[key]
+        """One key of :meth:`to_dict`, without building the rest (``u.get("rating")`` on every history row)."""
+        value = self._json(key) if key in FIELD_NAMES else ABSENT
+        if value is ABSENT:
+            raise KeyError(key)
+        return value
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.to_dict())
 
     def __len__(self) -> int:
         return len(self.to_dict())
+
+
+FIELD_NAMES = tuple(f.name for f in fields(Interpretation))
