@@ -12,7 +12,7 @@ profile keeps its steps: :meth:`Profile.without` rebuilds it as if one interacti
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -37,16 +37,13 @@ class Signal:
     item: str | None = None
     """The catalog item whose own vector this is (likes, dislikes, reviews of an item), else None."""
 
-    def __deepcopy__(self, memo: dict) -> Signal:
-        """Shared, not copied: a signal and its vector are never changed once made. A session copies its
-        profile before every action (to roll back a failed one, and for undo), and the profile's steps keep
-        every signal, so copying the vectors made each action slower the longer the session."""
-        return self
-
 
 @dataclass
 class Step:
-    """What one action added to a profile: evidence of an interaction, or a filter or term lifted."""
+    """What one action added to a profile: evidence of an interaction, or a filter or term lifted.
+
+    Complete before :meth:`Profile.apply` and never changed after, so profiles and their copies share it.
+    """
 
     turn: int
     kind: str
@@ -69,10 +66,6 @@ class Step:
     def add_terms(self, wants: tuple[str, ...], avoids: tuple[str, ...], weight: float = 1.0) -> None:
         self.terms.update(_signed(wants, avoids, weight))
 
-    def __deepcopy__(self, memo: dict) -> Step:
-        """Shared, like :class:`Signal`: a step is complete before :meth:`Profile.apply` and never changed after."""
-        return self
-
 
 @dataclass
 class Profile:
@@ -89,6 +82,21 @@ class Profile:
     steps: list[Step] = field(default_factory=list)
     """Every step applied since the profile was created, in order."""
 
+    def copy(self) -> Profile:
+        """A profile to roll back or undo to: containers of its own, the same signals, steps and filters.
+
+        Those are never changed once made, so a copy before every action costs the containers only
+        (a deep copy also copied every step's vectors and the filters' sets, for nothing).
+        """
+        return replace(
+            self,
+            signals=list(self.signals),
+            terms=dict(self.terms),
+            liked=set(self.liked),
+            disliked=set(self.disliked),
+            steps=list(self.steps),
+        )
+
     def is_empty(self) -> bool:
         return not (self.signals or self.terms or self.liked or self.disliked or not self.filters.is_empty())
 
@@ -102,7 +110,8 @@ class Profile:
             self.add(signal.modality, signal.vector, signal.weight, signal.source, signal.item)
         if step.terms:
             self._set_terms(step.terms)
-        self.filters = self.filters.merged(step.filters)
+        if not step.filters.is_empty():
+            self.filters = self.filters.merged(step.filters)
         for item, into, out_of in ((step.liked, self.liked, self.disliked), (step.disliked, self.disliked, self.liked)):
             if item is not None:
                 into.add(item)

@@ -35,7 +35,7 @@ PRUNE_START = 8
 """The first exact round scores this many times the rows the list needs, growing 4x until it is exact."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RankedItem:
     """One row of a ranked list."""
 

@@ -14,7 +14,6 @@ import os
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from copy import deepcopy
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .chips import chips
+from .chips import Chip, chips
 from .engine import Engine
 from .errors import AudioInputError, BadEventError, InputError, MMRecError, ModelUnavailableError, TextInputError
 from .events import (
@@ -101,6 +100,10 @@ class Session:
         self._catalog = engine.store.catalog_ref
         self._encoders = engine.encoder_versions()
         self.profile = Profile(decay=self.config.decay)
+        self._config_record = self.config.to_dict()
+        """The config as every turn record of this session holds it (one dict, shared: records are never changed)."""
+        self._chip_records: dict[Chip, dict[str, str]] = {}
+        """The chips after the last turn, as its record holds them (see :meth:`_chips_now`)."""
         self.history: list[Turn] = []
         self.turn = 0
         self.shown = self.ranked()
@@ -136,7 +139,7 @@ class Session:
     def submit(self, event: Event) -> Turn:
         """Apply ``event`` to the profile and re-rank; on failure report the error and change nothing."""
         started = time.perf_counter()
-        before = deepcopy(self.profile)
+        before = self.profile.copy()
         turn = self._new_turn(self._event_record(event))
         self.profile.turn = turn.turn
         try:
@@ -187,7 +190,7 @@ class Session:
             session=self.id,
             at=datetime.now(UTC).isoformat(),
             config_id=self.config.id,
-            config=self.config.to_dict(),
+            config=self._config_record,
             catalog=self._catalog,
             encoders=self._encoders,
         )
@@ -195,7 +198,7 @@ class Session:
     def _finish(self, turn: Turn) -> Turn:
         """Commit the turn to the session's state, then tell the listeners (whose failures are contained)."""
         self.turn = turn.turn
-        turn.chips = [c.to_dict() for c in chips(self.profile)]
+        turn.chips = self._chips_now()
         if turn.error is None:
             turn.changes = _changes(self.shown, turn.ranked)
             self.shown = turn.ranked
@@ -208,6 +211,14 @@ class Session:
                 log.exception("listener %s failed on turn %d", name, turn.turn)
                 turn.listener_errors.append(f"{name}: {type(e).__name__}: {e}")
         return turn
+
+    def _chips_now(self) -> list[dict[str, str]]:
+        """The profile's chips as a turn record keeps them. A chip unchanged since the last turn is the same
+        dict as in that turn's record, so a session does not hold each of its chips once per turn."""
+        current = chips(self.profile)
+        known = self._chip_records
+        self._chip_records = {c: known.get(c) or c.to_dict() for c in current}
+        return [self._chip_records[c] for c in current]
 
     def _event_record(self, event: Event) -> dict[str, Any]:
         """The event as a turn record keeps it: media by content hash, kept in the media folder if any."""

@@ -5,8 +5,10 @@ The engine here runs the hashing text encoder over a small built catalog: no mod
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+import tracemalloc
 from datetime import datetime
 
 import numpy as np
@@ -29,16 +31,6 @@ NAMES = ["warm red jacket", "blue rain jacket", "black running shoes", "white te
 
 @pytest.fixture(scope="module")
 def engine() -> Engine:
-    items = [
-        Item(
-            id=f"p{i}",
-            name=name.title(),
-            description=name,
-            price=float(20 + 10 * i),
-            categories=(f"Shop/{name.split()[-1].title()}",),
-        )
-        for i, name in enumerate(NAMES * 4)
-    ]
     items = [
         Item(
             f"p{i}", name.title(), description=name, price=float(20 + 10 * i), categories=(f"Shop/{name.split()[-1]}",)
@@ -184,3 +176,30 @@ def test_replay_with_other_models_than_recorded_says_so_where_lists_differ(engin
     said = encoder_differences(records[0]["encoders"], engine.encoder_versions())
     assert "image: recorded with clip:ViT-B-32/laion2b_s34b_b79k, replayed with none" in said
     assert encoder_differences(engine.encoder_versions(), engine.encoder_versions()) == ""
+
+
+def test_a_long_session_holds_no_more_per_turn_than_a_short_one(engine):
+    """Every turn record keeps the chips after it: one chip unchanged since the last turn is shared with that
+    record, not held again, and the copy kept for undo shares the profile's evidence. Held once per turn,
+    the chips alone made the 100th turn cost twice what the 20th did."""
+    session = Session(engine)
+    said = iter(range(10_000))
+
+    def held_after(turns: int) -> int:
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(turns):
+            session.submit(Review(f"a warm jacket number {next(said)}") if n % 2 else Like(f"p{n % 20}"))
+        gc.collect()
+        return tracemalloc.get_traced_memory()[0] - before
+
+    tracemalloc.start()
+    try:
+        held_after(10)  # the caches every session shares fill up
+        early = held_after(20)
+        held_after(60)
+        late = held_after(20)
+    finally:
+        tracemalloc.stop()
+    assert len(session.history) == 110 and len(session.history[-1].chips) > 50
+    assert late < 1.3 * early, f"turns 91-110 held {late / 20:.0f} bytes each, turns 11-30 {early / 20:.0f}"
