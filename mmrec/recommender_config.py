@@ -45,6 +45,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -191,7 +192,13 @@ def config_from_dict(data: Mapping[str, Any]) -> RecommenderConfig:
 
 
 def _defaults() -> dict[str, Any]:
-    return json.loads(resources.files(__package__).joinpath(DEFAULTS_FILE).read_text(encoding="utf-8"))
+    return json.loads(_defaults_text())
+
+
+@cache
+def _defaults_text() -> str:
+    """The shipped defaults file, read once per process (every session's config starts from it)."""
+    return resources.files(__package__).joinpath(DEFAULTS_FILE).read_text(encoding="utf-8")
 
 
 def _merge(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from ..errors import InputError, StudyError
 from ..events import Dislike, Event, Like, Photo, Remove, Reset, Review, Undo, Voice
 from ..images import load_image
 from ..media_gate import Media, MediaGate
-from ..recommender_config import INPUT_TYPES, RecommenderConfig
+from ..recommender_config import INPUT_TYPES, RecommenderConfig, default_config
 from ..session import Session
 from .examples import Example, example_photos, example_reviews, example_voices, render_examples
 from .profile_chips import CHIP_JS, render_chips
@@ -187,7 +187,8 @@ class App:
         self.keep_in_place = keep_in_place
         self.catalog = engine.catalog
         self.gate = gate
-        self.top_k = top_k
+        self.config = default_config().with_overrides(top_k=top_k)
+        """The config of every visit's session (built once: each would parse the defaults again)."""
         self.inline_images = inline_images
         self.limits = limits
         self.status = engine.status()
@@ -201,7 +202,7 @@ class App:
     def new_visit(self) -> Visit:
         if not self.open_visits:
             raise StudyError("this page has no session yet: reload it to continue the study")
-        return Visit(Session(self.engine, top_k=self.top_k))
+        return Visit(Session(self.engine, config=self.config))
 
     @property
     def sweep(self) -> tuple[int, int]:
