@@ -208,3 +208,36 @@ def test_load_benchmark_short(tmp_path):
     checks = result["checks"]
     assert checks["errors"] == 0 and checks["refusals"] == 0 and checks["cross_session_leaks"] == 0, checks
     assert {row["action"] for row in result["rows"]} >= {"review", "like"}
+
+
+def test_the_server_keeps_the_most_recent_visits_and_a_forgotten_one_starts_again(engine, monkeypatch):
+    from gradio_client import Client
+
+    from mmrec.bench.load import LATEST_TURN
+    from mmrec.bench.ui import served_in_process
+
+    monkeypatch.setenv("MMREC_API_DOCS", "on")
+    monkeypatch.setenv("MMREC_MAX_VISITS", "2")
+    with served_in_process(engine, inline_images=False) as url:
+        first, *others = clients = [Client(url, verbose=False, download_files=False) for _ in range(3)]
+        try:
+            first.predict("", "a red jacket", api_name="/on_review")
+            kept = first.predict("", "a blue one", api_name="/on_review")
+            for other in others:  # two visits more recent than the first: it is the one forgotten
+                other.predict("i3", api_name="/on_like")
+            again = first.predict("", "a green one", api_name="/on_review")
+        finally:
+            for client in clients:
+                client.close()
+    assert LATEST_TURN.search(kept[2]).group(1) == "2"
+    assert LATEST_TURN.search(again[2]).group(1) == "1" and "a green one" in again[2]
+
+
+def test_an_action_without_a_visit_says_a_new_session_starts_and_a_page_load_does_not(engine, capsys):
+    from mmrec.ui.page import NEW_VISIT, build_app
+
+    _, app = build_app(engine)
+    app.start(None)
+    assert NEW_VISIT not in capsys.readouterr().out
+    out = app.on_like(None, "i3")  # outside a served request, the notice is printed
+    assert NEW_VISIT in capsys.readouterr().out and "Liked" in out[app.history]

@@ -49,6 +49,7 @@ WORKERS = {CHEAP: 4, MODEL: 2, SPEECH: 1, STUDY: 1}
 behind a text or photo encoding (``model``, one per core) or a Whisper decode (``speech``, which its
 transcriber serialises anyway); study steps share one slot, as the study run's bookkeeping is not shared-safe.
 Events of one visit still run one at a time (:attr:`Visit.lock`)."""
+NEW_VISIT = "This starts a new session: the server no longer holds an earlier one for this page."
 MAX_REVIEW_CHARS = 5000
 """The review box stops typing here (the server refuses longer texts anyway)."""
 
@@ -137,13 +138,21 @@ def queue(name: str) -> dict[str, Any]:
     return {"concurrency_id": name, "concurrency_limit": WORKERS[name]}
 
 
-def one_at_a_time(handler: Callable[..., Any]) -> Callable[..., Any]:
-    """``handler(self, visit, ...)`` run under its visit's lock (a new visit when the browser has none);
-    its HTML outputs leave as :func:`ascii_html`."""
+def one_at_a_time(handler: Callable[..., Any] | None = None, *, page_load: bool = False) -> Callable[..., Any]:
+    """``handler(self, visit, ...)`` run under its visit's lock; its HTML outputs leave as :func:`ascii_html`.
+
+    A browser without a visit gets a new one: on ``page_load`` that is how every visit begins; on an action
+    it means the server no longer keeps this page's visit (see ``WebLimits.max_visits``), and a notice says so.
+    """
+    if handler is None:
+        return functools.partial(one_at_a_time, page_load=page_load)
 
     @functools.wraps(handler)
     def run(self: App, visit: Visit | None, *args: Any, **kwargs: Any) -> Any:
-        visit = visit or self.new_visit()
+        if visit is None:
+            visit = self.new_visit()
+            if not page_load:
+                gr.Info(NEW_VISIT)
         with visit.lock:
             out = handler(self, visit, *args, **kwargs)
         return {k: ascii_html(v) if isinstance(k, gr.HTML) and isinstance(v, str) else v for k, v in out.items()}
@@ -361,7 +370,7 @@ class App:
 
     # --- handlers: each returns only the widgets it changes ---
 
-    @one_at_a_time
+    @one_at_a_time(page_load=True)
     def start(self, visit: Visit) -> dict:
         return {
             self.state: visit,
