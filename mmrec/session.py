@@ -105,10 +105,12 @@ class Session:
         self._chip_records: dict[Chip, dict[str, str]] = {}
         """The chips after the last turn, as its record holds them (see :meth:`_chips_now`)."""
         self.history: list[Turn] = []
+        """Every turn, oldest first; only the latest keeps its list (:meth:`Turn.without_list`), as :attr:`shown`."""
         self.turn = 0
         self.shown = self.ranked()
-        self._undo: list[tuple[Profile, list[RankedItem], str]] = []
-        """(profile, list, what the action was) before each applied action, the last on top."""
+        self._undo: list[tuple[Profile, str]] = []
+        """(profile, what the action was) before each applied action, the last on top; an undo re-ranks the
+        profile it restores, which gives the list shown before the action (ranking is deterministic)."""
 
     @property
     def top_k(self) -> int:
@@ -155,7 +157,7 @@ class Session:
                 rank_started = time.perf_counter()
                 turn.ranked = self.ranked()
                 turn.rank_seconds = time.perf_counter() - rank_started
-                self._undo = [*self._undo[1 - UNDO_DEPTH :], (before, self.shown, self._action_text(turn))]
+                self._undo = [*self._undo[1 - UNDO_DEPTH :], (before, self._action_text(turn))]
         except MMRecError as e:
             self.profile = before
             turn.error = str(e)
@@ -179,8 +181,8 @@ class Session:
         """Restore the profile and list from before the last applied action."""
         if not self._undo:
             raise BadEventError("nothing to undo: no action has changed your profile yet")
-        self.profile, shown, what = self._undo.pop()
-        return Interpretation("undo", name=what), shown
+        self.profile, what = self._undo.pop()
+        return Interpretation("undo", name=what), self.ranked()
 
     def _new_turn(self, event: dict[str, Any], error: str | None = None) -> Turn:
         return Turn(
@@ -202,6 +204,8 @@ class Session:
         if turn.error is None:
             turn.changes = _changes(self.shown, turn.ranked)
             self.shown = turn.ranked
+        if self.history:
+            self.history[-1] = self.history[-1].without_list()
         self.history.append(turn)
         for listener in self.listeners:
             try:

@@ -31,7 +31,7 @@ listener_errors   listeners that failed on this turn (``"name: Error: message"``
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .interpretation import Interpretation
@@ -62,6 +62,11 @@ class Turn:
     listener_errors: list[str] = field(default_factory=list)
     chips: list[dict[str, str]] = field(default_factory=list)
     """The profile after the turn as removable chips (:class:`mmrec.chips.Chip` dicts)."""
+
+    def without_list(self) -> Turn:
+        """This turn without the list it showed: what a session keeps of a turn once another has followed
+        (the history shows how each list changed; the whole record reached the listeners as it happened)."""
+        return replace(self, ranked=[]) if self.ranked else self
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON line of the session contract (``python -m mmrec session``)."""

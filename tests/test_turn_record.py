@@ -203,3 +203,13 @@ def test_a_long_session_holds_no_more_per_turn_than_a_short_one(engine):
         tracemalloc.stop()
     assert len(session.history) == 110 and len(session.history[-1].chips) > 50
     assert late < 1.3 * early, f"turns 91-110 held {late / 20:.0f} bytes each, turns 11-30 {early / 20:.0f}"
+
+
+def test_a_session_keeps_the_list_of_its_latest_turn_only_and_an_undo_ranks_the_one_before_again(engine):
+    session = Session(engine)
+    turns = [session.submit(e) for e in (Review("a warm jacket please"), Like("p1"), Dislike("p2"))]
+    assert [len(t.ranked) for t in session.history] == [0, 0, 10] and session.history[-1].ranked is session.shown
+    assert all(len(t.ranked) == 10 for t in turns)  # the turns handed out are whole
+    assert [(t.event, t.changes, t.chips) for t in session.history] == [(t.event, t.changes, t.chips) for t in turns]
+    undone = session.submit(Undo())
+    assert undone.ranked == turns[1].ranked
