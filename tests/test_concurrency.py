@@ -241,3 +241,20 @@ def test_an_action_without_a_visit_says_a_new_session_starts_and_a_page_load_doe
     assert NEW_VISIT not in capsys.readouterr().out
     out = app.on_like(None, "i3")  # outside a served request, the notice is printed
     assert NEW_VISIT in capsys.readouterr().out and "Liked" in out[app.history]
+
+
+def test_actions_give_every_output_a_value_so_no_visit_holds_copies_of_skipped_widgets(engine):
+    # The framework keeps, for each visit, its own copy of every component an event skips (a page load skipped
+    # nine of them). Only the review box is left to a review's own event (no other knows what is typed in it),
+    # and the list to actions that change it (the page keeps its cards and their badges otherwise).
+    from mmrec.ui.page import build_app
+
+    _, app = build_app(engine)
+    every = set(app.outputs)
+    visit = app.start(None)[app.state]
+    assert set(app.start(visit)) == every
+    assert set(app.on_review(visit, "", "a red thing")) == every
+    for out in (app.on_like(visit, "i3"), app.on_focus(visit, "i5"), app.on_reset(visit)):
+        assert set(out) == every - {app.review}
+    for refused in (app.on_like(visit, ""), app.on_photo_more(visit, "", None)):  # nothing in focus; no photo
+        assert set(refused) == every - {app.review, app.gallery}

@@ -245,18 +245,25 @@ class App:
 
     def show_visit(self, visit: Visit) -> dict:
         """Every widget of the recommender as ``visit`` left it (after a reload, or a new task)."""
+        return {**self._view(visit, NO_FOCUS), self.gallery: self._cards(visit, None), self.review: ""}
+
+    def _view(self, visit: Visit, focus: str) -> dict:
+        """The outputs of every action but the list and the review box, as ``visit`` stands with ``focus``.
+
+        Handlers give each of these a value rather than skip it: the framework keeps a copy of a skipped
+        component for every visit. The review box only a review's own event sets (other events cannot know
+        what is typed in it); the list, an action that leaves it unchanged (an error, a refusal) skips.
+        """
         history = visit.session.history
-        out: dict = {box: "" for box in self.messages}
+        out: dict[Any, Any] = {box: "" for box in self.messages}
         out.update(
             {
                 self.state: visit,
-                self.gallery: self._cards(visit, None),
-                self.chips: self._chips(visit),
                 self.understood: render_understood(history[-1] if history else None, self.catalog),
                 self.history: render_history(history, self.catalog),
-                self.focus: NO_FOCUS,
-                self.focus_note: focus_note(self.catalog, None),
-                self.review: "",
+                self.focus: focus,
+                self.focus_note: focus_note(self.catalog, focus or None),
+                self.chips: self._chips(visit),
             }
         )
         return out
@@ -368,16 +375,11 @@ class App:
         self.photo_example_list.click(self.on_example, None, [self.photo], **queue(CHEAP))
         self.voice_example_list.click(self.on_example, None, [self.audio], **queue(CHEAP))
 
-    # --- handlers: each returns only the widgets it changes ---
+    # --- handlers: each returns a value for every output it may change (see _view) ---
 
     @one_at_a_time(page_load=True)
     def start(self, visit: Visit) -> dict:
-        return {
-            self.state: visit,
-            self.gallery: self._cards(visit, None),
-            self.chips: self._chips(visit),
-            self.focus: NO_FOCUS,
-        }
+        return self.show_visit(visit)
 
     @one_at_a_time
     def on_review(self, visit: Visit, focus: str, text: str) -> dict:
@@ -391,10 +393,10 @@ class App:
         try:
             clip = self._media(visit, "voice", upload)
         except InputError as e:
-            return self._complain(self.voice_msg, str(e), focus)
+            return self._complain(visit, self.voice_msg, str(e), focus)
         if clip is None:
             return self._complain(
-                self.voice_msg, "Record a voice rating with the microphone or upload an audio clip first.", focus
+                visit, self.voice_msg, "Record a voice rating with the microphone or upload an audio clip first.", focus
             )
         return self._submit(visit, focus, Voice(clip.data, focus or None), self.voice_msg, clears_focus=True)
 
@@ -410,10 +412,13 @@ class App:
         try:
             photo = self._media(visit, "photo", upload)
         except InputError as e:
-            return self._complain(self.photo_msg, str(e), focus)
+            return self._complain(visit, self.photo_msg, str(e), focus)
         if photo is None:
             return self._complain(
-                self.photo_msg, "Upload or snap a photo first, then choose “More like this” or “Not my style”.", focus
+                visit,
+                self.photo_msg,
+                "Upload or snap a photo first, then choose “More like this” or “Not my style”.",
+                focus,
             )
         return self._submit(visit, focus, Photo(photo.data, polarity), self.photo_msg)
 
@@ -457,6 +462,7 @@ class App:
         """A like or dislike; ``pin`` keeps the card it came from where it was."""
         if not item:
             return self._complain(
+                visit,
                 self.feedback_msg,
                 "Pick an item first: choose “Review this” on a card or an item under “Item in focus”.",
                 focus,
@@ -466,9 +472,7 @@ class App:
 
     @one_at_a_time
     def on_reset(self, visit: Visit) -> dict:
-        out = self._submit(visit, NO_FOCUS, Reset(), self.feedback_msg)
-        out.update({self.focus: NO_FOCUS, self.focus_note: focus_note(self.catalog, None)})
-        return out
+        return self._submit(visit, NO_FOCUS, Reset(), self.feedback_msg)
 
     @one_at_a_time
     def on_card(self, visit: Visit, focus: str, evt: gr.EventData) -> dict:
@@ -499,12 +503,7 @@ class App:
     @one_at_a_time
     def on_focus(self, visit: Visit, focus: str) -> dict:
         focus = focus if focus in self.catalog else NO_FOCUS
-        return {
-            self.state: visit,
-            self.focus: focus,
-            self.focus_note: focus_note(self.catalog, focus),
-            self.gallery: self._cards(visit, focus),
-        }
+        return {**self._view(visit, focus), self.gallery: self._cards(visit, focus)}
 
     def _submit(
         self,
@@ -523,33 +522,21 @@ class App:
         about the item in focus ends that focus (the focus note says so).
         """
         turn = visit.session.submit(event)
-        out: dict[Any, Any] = {box: "" for box in self.messages}
-        out.update(
-            {
-                self.state: visit,
-                self.focus: focus,  # never skipped: Gradio keeps a copy of a skipped component (every item name) per visit
-                self.understood: render_understood(turn, self.catalog),
-                self.history: render_history(visit.session.history, self.catalog),
-                self.chips: self._chips(visit),
-            }
-        )
         if turn.listener_errors:
             gr.Warning("Your last action could not be saved to the study log; please repeat it.")
         if turn.error is not None:
-            out[message] = render_message(turn.error)
             if toast:
                 gr.Warning(public(turn.error))
-        else:
-            if clears_focus and focus:
-                out.update({self.focus: NO_FOCUS, self.focus_note: focus_note(self.catalog, None, sent=focus)})
-                focus = NO_FOCUS
-            out[self.gallery] = self._cards(visit, focus, turn.changes, pin)
+            return {**self._view(visit, focus), message: render_message(turn.error)}
+        sent = clears_focus and focus
+        out = self._view(visit, NO_FOCUS if sent else focus)
+        if sent:
+            out[self.focus_note] = focus_note(self.catalog, None, sent=focus)
+        out[self.gallery] = self._cards(visit, out[self.focus], turn.changes, pin)
         return out
 
-    def _complain(self, message: gr.HTML, text: str, focus: str) -> dict:
-        out: dict[Any, Any] = {box: "" for box in self.messages}
-        out.update({message: render_message(text), self.focus: focus})
-        return out
+    def _complain(self, visit: Visit, message: gr.HTML, text: str, focus: str) -> dict:
+        return {**self._view(visit, focus), message: render_message(text)}
 
     def _cards(
         self, visit: Visit, focus: str | None, changes: dict[str, list[str]] | None = None, pin: Pin | None = None
