@@ -116,6 +116,7 @@ def server(request, served_catalog, cache_root, tmp_path_factory) -> Iterator[St
 def new_page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    page.set_default_timeout(TIMEOUT)  # every click waits as long as the explicit waits (a busy machine's first page)
     page.add_init_script(CSP_WATCH)
     return context, page
 
