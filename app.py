@@ -21,6 +21,7 @@ from mmrec.cli import report_catalog_issues
 from mmrec.config import setting
 from mmrec.engine import Engine
 from mmrec.errors import ModelUnavailableError, StudyError
+from mmrec.process_memory import TRIM_EVERY_S, limit_arenas, trim_every
 from mmrec.runtime_settings import RuntimeSettings
 from mmrec.study import load_study
 from mmrec.study.participation import StudyRun
@@ -33,6 +34,9 @@ BLAS_THREADS = 1
 after every product, taking a core from Whisper and the other visitors: under 20 sessions, 104 -> 76 ms of
 server CPU per action, and a lone voice rating's p50 519 -> 363 ms (``python -m mmrec.bench load``);
 scoring a catalog of a few thousand items takes microseconds either way (200,000 items: 11 -> 20 ms)."""
+MALLOC_ARENAS = 2
+"""Threads allocate in two glibc arenas, not up to 16: each arena kept its own freed memory, so the server's
+RSS followed how many threads had ever allocated at once (see :mod:`mmrec.process_memory`)."""
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -50,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     threadpool_limits(BLAS_THREADS, user_api="blas")
+    limit_arenas(MALLOC_ARENAS)  # before the models' and the server's threads start
     store = None
     try:
         limits = WebLimits.from_settings()
@@ -73,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         engine, top_k=args.top, host=args.host, port=args.port, limits=limits, policy=WebPolicy.from_settings(),
         study=study,
     )  # fmt: skip
+    trim_every(TRIM_EVERY_S)
     serve(app, host=args.host, port=args.port)
 
 
