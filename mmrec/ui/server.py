@@ -50,10 +50,12 @@ class WebLimits:
     """``MMREC_UPLOAD_MAX_AGE_S``: uploads not yet used are deleted once this old (used ones at once)."""
     sweep_every_s: int = 300
     """``MMREC_UPLOAD_SWEEP_S``: how often the sweep for stale uploads runs."""
-    max_visits: int = 1000
+    max_visits: int = 200
     """``MMREC_MAX_VISITS``: visits (browser sessions) whose state the server keeps. Past it, the least recently
-    active visit is forgotten (its next action starts a new session, saying so), so memory stays bounded: a
-    visit holds ~0.2 MB, ~0.5 MB after 40 actions (``python -m mmrec.bench load``). The framework keeps 10,000."""
+    active visit is forgotten (its next action starts a new session, saying so), so memory stays bounded. A
+    visit costs ~0.27 MB of the server's RSS after 3 actions (~150 KB of objects, half of them the framework's
+    copy of the page), ~0.6 MB after 40 (``python -m mmrec.bench load``): 200 of them take at most about a
+    tenth of what the models take. The framework keeps 10,000, and a closed visit's for an hour."""
 
     @classmethod
     def from_settings(cls) -> WebLimits:
