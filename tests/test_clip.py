@@ -12,6 +12,7 @@ from PIL import Image
 open_clip = pytest.importorskip("open_clip")
 torch = pytest.importorskip("torch")
 
+from mmrec.encoders import clip  # noqa: E402
 from mmrec.encoders.clip import ClipImageEncoder, ClipModel, ClipTextEncoder  # noqa: E402
 from mmrec.encoders.registry import load_encoder  # noqa: E402
 from mmrec.encoders.visual import VisualFeatureEncoder  # noqa: E402
@@ -91,6 +92,22 @@ def test_checkpoint_weights_are_really_used(encoders, tiny_checkpoint: Path) -> 
     np.testing.assert_allclose(got, reference(torch.load(tiny_checkpoint)), atol=1e-5)
     torch.manual_seed(99)
     assert not np.allclose(got, reference(None), atol=1e-3)
+
+
+def test_reviews_of_made_up_words_do_not_grow_the_tokenizer_without_end(encoders, monkeypatch) -> None:
+    # open_clip's tokenizer remembers how it split every word it has seen; on a public page, reviews of
+    # random words would grow the server for as long as someone sends them.
+    _, text = encoders
+    monkeypatch.setattr(clip, "WORDS_REMEMBERED", 500)
+    rng = np.random.default_rng(0)
+    letters = list("abcdefghijklmnopqrstuvwxyz")
+    before = text.encode(["a red hoodie"])
+    for _ in range(6):
+        text.encode([" ".join("".join(rng.choice(letters, 8)) for _ in range(200))])
+    words = text.model.load()[2].cache
+    assert len(words) <= 500 + 200, f"{len(words)} words remembered"
+    assert "<start_of_text>" in words and "<end_of_text>" in words
+    np.testing.assert_allclose(text.encode(["a red hoodie"]), before, atol=1e-6)
 
 
 def test_missing_checkpoint_falls_back_to_visual_features_with_reason(tmp_path: Path) -> None:

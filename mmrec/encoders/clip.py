@@ -31,6 +31,10 @@ DEFAULT_PRETRAINED = "laion2b_s34b_b79k"
 RANDOM_INIT = "random"
 # Photos are decoded at most this large before CLIP's own resize to its input size (224 for ViT-B-32).
 DECODE_SIDE = 448
+WORDS_REMEMBERED = 20_000
+"""How many words' splits open_clip's tokenizer may remember. It remembers every distinct word it has seen,
+so reviews of made-up words grew the server without end; past this many it forgets all but its special
+tokens (splitting a word again takes microseconds)."""
 
 
 class ClipModel:
@@ -43,6 +47,8 @@ class ClipModel:
         self.pretrained = pretrained or DEFAULT_PRETRAINED
         self.weights_dir = str(default_cache_dir(cache_dir) / "open_clip")
         self._loaded: tuple[Any, Any, Any] | None = None
+        self._first_words: dict[str, str] = {}
+        """The tokenizer's word memo as loaded (its special tokens), what :meth:`_forget_words` goes back to."""
         self.error: str | None = None
         self._lock = threading.Lock()
 
@@ -86,6 +92,7 @@ class ClipModel:
                 self.model_name, pretrained=pretrained, cache_dir=self.weights_dir
             )
             tokenizer = open_clip.get_tokenizer(self.model_name)
+            self._first_words = dict(getattr(tokenizer, "cache", None) or {})
         except Exception as e:  # missing weights, no network, unknown model: all become a status reason
             self.error = f"CLIP {self.name} could not be loaded ({type(e).__name__}: {str(e)[:200]})"
             raise ModelUnavailableError(self.error) from e
@@ -131,13 +138,21 @@ class ClipModel:
 
     def encode_texts(self, texts: Sequence[str], *, batch_size: int, progress: bool) -> np.ndarray:
         model, _, tokenizer = self.load()
-        return _batched(
+        vectors = _batched(
             texts,
             lambda chunk: model.encode_text(tokenizer(list(chunk))),
             batch_size,
             progress,
             f"CLIP texts ({self.name})",
         )
+        self._forget_words(tokenizer)
+        return vectors
+
+    def _forget_words(self, tokenizer: Any) -> None:
+        """Keep the tokenizer's word memo within :data:`WORDS_REMEMBERED` (tokenizers without one: nothing)."""
+        words = getattr(tokenizer, "cache", None)
+        if isinstance(words, dict) and len(words) > WORDS_REMEMBERED:
+            tokenizer.cache = dict(self._first_words)
 
 
 def _batched(inputs: Sequence[Any], fn: Any, batch_size: int, progress: bool, desc: str) -> np.ndarray:
