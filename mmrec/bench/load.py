@@ -7,10 +7,11 @@
 each session is one ``gradio_client`` client (its own session hash and page state) in a thread, calling the
 page's own events: reviews, likes, photos ("More like this") and voice ratings, with the example photos and
 clips the page offers. A session pauses ``--think-s`` on average (jittered 0.5-1.5x) between actions. One
-session alone, then ``--sessions`` at once, timed client-side (upload included), ``--runs`` times over on the
+session alone (each kind of action in turn), then ``--sessions`` at once, timed client-side (upload included), ``--runs`` times over on the
 same server; each action's p95 ratio (N sessions against one) is given per run and over all runs pooled.
 Then short visits until ``--visits`` sessions have been served; the server's RSS is taken after each run and
-after the visits, and its growth is from after the first run's N sessions to after all the visits.
+after the visits (each time once it has been idle past its next trim of freed memory), and its growth is
+from after the first run's N sessions to after all the visits.
 
 Every answer is checked: no exception, no refusal, and a history holding only this session's actions (each
 review carries a session marker; the newest turn number equals the session's own count of actions).
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..process_memory import TRIM_EVERY_S
 from .common import report, summarize_ms
 from .ui import start_app, stop_app
 
@@ -142,12 +144,17 @@ class Visitor:
             seen = latest.group(1) if latest else "none"
             self.tally.note(self.tally.leaks, f"s{self.sid}: newest turn {seen}, but it sent {self.turns} actions")
 
-    def run(self, phase: str, until: float, think_s: float, run: int = 0) -> None:
-        """Act (kinds drawn by :data:`ACTIONS`) with jittered pauses of ``think_s`` until ``until``."""
+    def run(self, phase: str, until: float, think_s: float, run: int = 0, *, evenly: bool = False) -> None:
+        """Act with jittered pauses of ``think_s`` until ``until``: kinds drawn by :data:`ACTIONS`, or with
+        ``evenly`` each kind in turn (so a lone session's p95 of a voice rating rests on as many samples as a
+        like's: drawn by weight, a 60 s run had ~6)."""
         kinds, weights = list(ACTIONS), list(ACTIONS.values())
         time.sleep(self.rng.uniform(0, think_s))  # sessions do not start in step
+        turn = 0
         while time.monotonic() < until:
-            self.act(self.rng.choices(kinds, weights)[0], phase, run)
+            kind = kinds[turn % len(kinds)] if evenly else self.rng.choices(kinds, weights)[0]
+            self.act(kind, phase, run)
+            turn += 1
             time.sleep(think_s * self.rng.uniform(0.5, 1.5))
 
 
@@ -161,9 +168,11 @@ def in_threads(count: int, work: Callable[[int], None]) -> None:
 
 
 def rss_mb(pid: int) -> float:
-    """Resident set size of process ``pid``, in MiB."""
+    """Resident set size of process ``pid``, in MiB, once it has been idle past its next trim of freed memory
+    (:data:`~mmrec.process_memory.TRIM_EVERY_S`): what it keeps, not the garbage of the last seconds."""
     import psutil
 
+    time.sleep(TRIM_EVERY_S + 2)
     return round(psutil.Process(pid).memory_info().rss / 2**20, 1)
 
 
@@ -204,7 +213,7 @@ def measure(url: str, pid: int, media: Media, args: argparse.Namespace) -> tuple
     def one_run(run: int, alone: int) -> int:
         """Session ``alone`` by itself, then the next ``args.sessions`` at once; the next free session number."""
         Visitor(pool[0], alone, media, tally, random.Random(alone)).run(
-            ALONE, time.monotonic() + args.single_seconds, args.single_think_s, run
+            ALONE, time.monotonic() + args.single_seconds, args.single_think_s, run, evenly=True
         )
         until, cpu = time.monotonic() + args.seconds, cpu_s(pid)
         in_threads(
