@@ -274,6 +274,25 @@ def test_withdrawal_in_the_page_deletes_the_participant(browser, server):
     context.close()
 
 
+def test_consent_waits_until_the_page_has_read_the_link(browser, server):
+    # Agreeing before the page load had run enrolled the participant without the link's platform id, and
+    # the load then showed the consent again: the page seemed stuck (a CI run waited 120 s for the form).
+    context, page = new_page(browser)
+    held = []
+    page.route("**/queue/join*", lambda route: held.append(route))  # the page load's event waits here
+    page.goto(f"{server.url}?PROLIFIC_PID=prolific-early")
+    accept = page.locator("#mm-study-accept")
+    accept.wait_for(timeout=TIMEOUT)
+    page.wait_for_timeout(1000)
+    assert held and accept.is_disabled(), "the consent could be sent before the page had loaded"
+    for route in held:
+        route.continue_()
+    page.unroute("**/queue/join*")
+    accept.click(timeout=TIMEOUT)
+    page.locator("#mm-bg-age input").wait_for(timeout=TIMEOUT)
+    context.close()
+
+
 def test_sigkill_mid_study_loses_nothing_acknowledged_and_the_participant_resumes(browser, server, served_catalog):
     context, page = new_page(browser)
     seen = start(page, server.url, "prolific-k")

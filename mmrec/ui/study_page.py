@@ -49,7 +49,12 @@ class StudyPage:
             with self._screen_column("consent"):
                 gr.HTML(_paragraphs(self.study.consent), elem_id="mm-study-consent-text")
                 with gr.Row():
-                    self.accept = gr.Button("I agree to take part", variant="primary", elem_id="mm-study-accept")
+                    # Enabled by the page load, which reads the link's parameters (the platform id): a consent
+                    # sent before it enrolled the participant without them, and the load then showed the
+                    # consent again.
+                    self.accept = gr.Button(
+                        "I agree to take part", variant="primary", interactive=False, elem_id="mm-study-accept"
+                    )
                     self.decline = gr.Button("I do not agree", elem_id="mm-study-decline")
                 self.consent_msg = gr.HTML(elem_id="mm-study-consent-msg")
             with self._screen_column("background"):
@@ -116,7 +121,7 @@ class StudyPage:
             *(box for app in self.apps.values() for box in app.outputs),
         ]
         step = {"outputs": self.outputs, "show_progress": "minimal", **queue(STUDY)}
-        demo.load(self.on_load, [self.token], **step)
+        demo.load(self.on_load, [self.token], **{**step, "outputs": [*self.outputs, self.accept]})
         self.accept.click(self.on_accept, [self.params], **step)
         self.decline.click(self.on_decline, None, **step)
         self.send_background.click(self.on_background, [self.participation, *self.answers.values()], **step)
@@ -145,8 +150,8 @@ class StudyPage:
                 p = None
             if p is not None:
                 p.log_page("reload", {})
-                return {**self.show(p), self.params: params}
-        return {**self.show(None), self.params: params, self.token: None}
+                return {**self.show(p), self.params: params, self.accept: gr.update(interactive=True)}
+        return {**self.show(None), self.params: params, self.token: None, self.accept: gr.update(interactive=True)}
 
     def on_accept(self, params: Mapping[str, str]) -> dict:
         try:
