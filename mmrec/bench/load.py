@@ -7,8 +7,9 @@
 each session is one ``gradio_client`` client (its own session hash and page state) in a thread, calling the
 page's own events: reviews, likes, photos ("More like this") and voice ratings, with the example photos and
 clips the page offers. A session pauses ``--think-s`` on average (jittered 0.5-1.5x) between actions. One
-session alone (each kind of action in turn), then ``--sessions`` at once, timed client-side (upload included), ``--runs`` times over on the
-same server; each action's p95 ratio (N sessions against one) is given per run and over all runs pooled.
+session alone (each kind of action in turn), then ``--sessions`` at once, timed client-side (upload
+included), ``--runs`` times over on the same server; each action's p95 ratio (N sessions against one) is
+given per run and over all runs pooled.
 Then short visits until ``--visits`` sessions have been served; the server's RSS is taken after each run and
 after the visits (each time once it has been idle past its next trim of freed memory), and its growth is
 from after the first run's N sessions to after all the visits.
