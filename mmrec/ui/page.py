@@ -529,10 +529,11 @@ class App:
                 gr.Warning(public(turn.error))
             return {**self._view(visit, focus), message: render_message(turn.error)}
         sent = clears_focus and focus
-        out = self._view(visit, NO_FOCUS if sent else focus)
+        after = NO_FOCUS if sent else focus
+        out = self._view(visit, after)
         if sent:
             out[self.focus_note] = focus_note(self.catalog, None, sent=focus)
-        out[self.gallery] = self._cards(visit, out[self.focus], turn.changes, pin)
+        out[self.gallery] = self._cards(visit, after, turn.changes, pin)
         return out
 
     def _complain(self, visit: Visit, message: gr.HTML, text: str, focus: str) -> dict:

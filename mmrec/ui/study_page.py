@@ -143,6 +143,7 @@ class StudyPage:
 
     def on_load(self, token: str | None, request: gr.Request) -> dict:
         params = dict(request.query_params) if request is not None else {}
+        loaded = {self.params: params, self.accept: gr.update(interactive=True)}
         if token:
             try:
                 p = self.run.resume(token)
@@ -150,8 +151,8 @@ class StudyPage:
                 p = None
             if p is not None:
                 p.log_page("reload", {})
-                return {**self.show(p), self.params: params, self.accept: gr.update(interactive=True)}
-        return {**self.show(None), self.params: params, self.token: None, self.accept: gr.update(interactive=True)}
+                return {**self.show(p), **loaded}
+        return {**self.show(None), **loaded, self.token: None}
 
     def on_accept(self, params: Mapping[str, str]) -> dict:
         try:
